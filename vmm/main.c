@@ -13,14 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "exit-status.h"
 #include "kvm/kvm-system.h"
-
-/* Exit statuses, documented in --help and the README. */
-enum {
-  VMM_EXIT_OK = 0,
-  VMM_EXIT_FAILURE = 1,
-  VMM_EXIT_USAGE = 2,
-};
+#include "machine-config.h"
+#include "machine.h"
 
 static int
 vmm_check_kvm (const char *path)
@@ -31,12 +27,30 @@ vmm_check_kvm (const char *path)
   if (kvm_system_open (&kvm, path, &why) < 0)
     {
       g_printerr ("terrarium-vmm: %s\n", why);
-      return VMM_EXIT_FAILURE;
+      return VMM_EXIT_ERROR;
     }
   g_print ("%s: KVM API version %d, usable.\n", path ? path : KVM_SYSTEM_DEFAULT_PATH,
            kvm.api_version);
   kvm_system_close (&kvm);
-  return VMM_EXIT_OK;
+  return VMM_EXIT_POWEROFF;
+}
+
+static int
+vmm_run (const struct machine_config *cfg)
+{
+  struct machine m;
+  g_autofree char *why = NULL;
+  int status;
+
+  if (machine_create (&m, cfg, &why) < 0)
+    {
+      g_printerr ("terrarium-vmm: %s\n", why);
+      machine_destroy (&m);
+      return VMM_EXIT_ERROR;
+    }
+  status = machine_run (&m);
+  machine_destroy (&m);
+  return status;
 }
 
 int
@@ -45,14 +59,20 @@ main (int argc, char **argv)
   gboolean version = FALSE;
   gboolean check_kvm = FALSE;
   g_autofree char *kvm_path = NULL;
+  g_autofree char *config_path = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GOptionContext) context = NULL;
+  struct machine_config_cli *cli;
+  struct machine_config cfg;
+  int status;
   const GOptionEntry entries[] = {
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
+      N_("Per-VM configuration file (other options override it)"), N_("FILE") },
     { "version", 'V', 0, G_OPTION_ARG_NONE, &version, N_("Print the version and exit"), NULL },
     { "check-kvm", 0, 0, G_OPTION_ARG_NONE, &check_kvm,
       N_("Check that KVM is usable, say how to enable it if not, and exit"), NULL },
     { "kvm-device", 0, 0, G_OPTION_ARG_FILENAME, &kvm_path,
-      N_("KVM device to use (default /dev/kvm)"), N_("PATH") },
+      N_("KVM device to check with --check-kvm (default /dev/kvm)"), N_("PATH") },
     { NULL }
   };
 
@@ -60,34 +80,64 @@ main (int argc, char **argv)
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
 
+  cli = machine_config_cli_new ();
   context = g_option_context_new (NULL);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_summary (context, _("Terrarium's virtual machine monitor: runs one virtual machine on KVM."));
+  g_option_context_set_summary (context,
+    _("Terrarium's virtual machine monitor: runs one virtual machine on KVM.\n\n"
+      "  terrarium-vmm --kernel bzImage --initrd initrd.img --cmdline \"console=ttyS0\" \\\n"
+      "                --memory 2G --cpus 2 --disk disk.img --serial stdio"));
   g_option_context_set_description (context,
-    _("Exit status: 0 when the guest powered off or the command succeeded, 1 on an error, "
-      "2 on a usage error.\n\nReport bugs through the Terrarium issue tracker."));
+    _("Exit status:\n"
+      "  0  the guest powered off (or --version/--check-kvm succeeded)\n"
+      "  1  the virtual machine could not start or run (the reason is printed)\n"
+      "  2  bad command line or configuration\n"
+      "  3  the guest rebooted and --no-reboot was given\n"
+      "  4  forced off (ForceOff, a second SIGTERM, or the guest ignored the power button)\n"
+      "  5  the guest crashed (triple fault or KVM error; registers are printed)\n\n"
+      "SIGTERM presses the guest's power button; a second SIGTERM forces it off.\n"
+      "Report bugs through the Terrarium issue tracker."));
+  g_option_context_set_main_group (context, machine_config_cli_option_group (cli));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       g_printerr ("terrarium-vmm: %s\n", error->message);
       g_printerr (_("Try “terrarium-vmm --help” for more information.\n"));
+      machine_config_cli_free (cli);
       return VMM_EXIT_USAGE;
     }
   if (argc > 1)
     {
       g_printerr (_("terrarium-vmm: unexpected argument “%s”\n"), argv[1]);
+      machine_config_cli_free (cli);
       return VMM_EXIT_USAGE;
     }
 
   if (version)
     {
       g_print ("terrarium-vmm %s\n", PACKAGE_VERSION);
-      return VMM_EXIT_OK;
+      machine_config_cli_free (cli);
+      return VMM_EXIT_POWEROFF;
     }
   if (check_kvm)
-    return vmm_check_kvm (kvm_path);
+    {
+      machine_config_cli_free (cli);
+      return vmm_check_kvm (kvm_path);
+    }
 
-  g_printerr (_("terrarium-vmm: nothing to do: no virtual machine was given (see --help)\n"));
-  return VMM_EXIT_USAGE;
+  machine_config_init (&cfg);
+  if ((config_path && machine_config_load (&cfg, config_path, &error) < 0) ||
+      machine_config_cli_apply (cli, &cfg, &error) < 0 ||
+      machine_config_validate (&cfg, &error) < 0)
+    {
+      g_printerr ("terrarium-vmm: %s\n", error->message);
+      status = VMM_EXIT_USAGE;
+    }
+  else
+    status = vmm_run (&cfg);
+
+  machine_config_cli_free (cli);
+  machine_config_clear (&cfg);
+  return status;
 }

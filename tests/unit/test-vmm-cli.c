@@ -88,7 +88,7 @@ test_nothing_to_do (void)
 
   run_vmm (args, &status, &out, &err);
   g_assert_cmpint (status, ==, 2);
-  g_assert_nonnull (strstr (err, "see --help"));
+  g_assert_nonnull (strstr (err, "no kernel to boot: pass --kernel"));
 }
 
 int

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/*
+ * The VMM's control interface: org.terrarium.Terrarium.Vmm1 (see
+ * org.terrarium.Terrarium.Vmm.xml) served peer to peer on a Unix socket, to
+ * the same user only. Everything runs in the main thread's GMainContext (the
+ * thread-default context when control_new() is called): method handlers call
+ * the machine's callbacks there, and control_set_state() must be called there.
+ */
+
+#define CONTROL_OBJECT_PATH "/org/terrarium/Terrarium/Vmm"
+#define CONTROL_INTERFACE   "org.terrarium.Terrarium.Vmm1"
+
+/* What the buttons do. Each returns 0, or -errno, which the caller gets as a
+ * D-Bus error (-ENOTSUP: org.freedesktop.DBus.Error.NotSupported, else
+ * org.freedesktop.DBus.Error.Failed) with a message. NULL: not supported. */
+struct control_callbacks {
+  int (*power_button) (void *opaque);
+  int (*reset) (void *opaque);
+  int (*force_off) (void *opaque);
+  int (*pause) (void *opaque);
+  int (*resume) (void *opaque);
+};
+
+struct control;
+
+/*
+ * Listens on @socket_path: a stale socket file is replaced; a live one (another
+ * VMM listening there) gives -EADDRINUSE. State starts as "created".
+ * Returns 0, or -errno with *why (g_free) for the user.
+ */
+int control_new (const char *socket_path, const struct control_callbacks *callbacks,
+                 void *opaque, struct control **out, char **why)
+  __attribute__ ((warn_unused_result));
+
+/* Closes all connections and deletes the socket. NULL is fine. */
+void control_free (struct control *control);
+
+/* "created", "running", "paused", "shutting-down" or "stopped": updates the
+ * State property and emits StateChanged to every client when it changed. */
+void control_set_state (struct control *control, const char *state);
+const char *control_get_state (struct control *control);

@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Builds and tears down one boot of the machine: VM, platform, PCI devices,
+ * ACPI tables, the kernel in RAM and the vCPUs. */
+#define G_LOG_DOMAIN "machine"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "boot/linux.h"
+#include "disk/disk.h"
+#include "kvm/vcpu-boot.h"
+#include "log.h"
+#include "machine-boot.h"
+#include "pci/msix.h"
+#include "virtio/virtio-blk.h"
+#include "virtio/virtio-pci.h"
+#include "virtio/virtio-rng.h"
+
+/* PCI slots: 0 is the host bridge, 31 the LPC bridge; disks from 1, then rng. */
+#define MACHINE_FIRST_DEVICE_SLOT 1
+
+static void
+machine_boot_request (void *opaque, enum vm_request request)
+{
+  vm_request (opaque, request);
+}
+
+/* A readable file, or a message naming it and what is wrong. */
+static int
+machine_check_readable (const char *what, const char *path, char **why)
+{
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  int err;
+
+  if (fd >= 0)
+    {
+      close (fd);
+      return 0;
+    }
+  err = errno;
+  *why = g_strdup_printf (_("Cannot read the %s “%s”: %s."), what, path, g_strerror (err));
+  return -err;
+}
+
+static int
+machine_boot_add_virtio (struct machine_boot *b, struct virtio_device *vdev, unsigned slot,
+                         struct virtio_pci **out, char **why)
+{
+  struct msix_delivery delivery;
+  struct virtio_pci *vp = g_new0 (struct virtio_pci, 1);
+  int ret;
+
+  ret = msix_kvm_delivery_new (&b->vm, &delivery);
+  if (ret == 0)
+    ret = virtio_pci_init (vp, vdev, &delivery, &virtio_pci_kvm_notifier_ops, &b->vm, true);
+  if (ret < 0)
+    {
+      g_free (vp);
+      *why = g_strdup_printf (_("Cannot set up a virtio device: %s."), g_strerror (-ret));
+      return ret;
+    }
+  ret = pci_bus_add_device (&b->pci, &vp->pci, slot, 0);
+  if (ret < 0)
+    {
+      virtio_pci_destroy (vp);
+      g_free (vp);
+      *why = g_strdup_printf (_("Cannot add a PCI device: %s."), g_strerror (-ret));
+      return ret;
+    }
+  *out = vp;
+  return 0;
+}
+
+static int
+machine_boot_open_disks (struct disk **disks, const struct machine_config *cfg, char **why)
+{
+  for (unsigned i = 0; i < cfg->n_disks; i++)
+    {
+      const struct machine_disk *d = &cfg->disks[i];
+      int ret = disk_raw_open (d->path, d->readonly, &disks[i], why);
+
+      if (ret < 0)
+        {
+          while (i-- > 0)
+            disks[i]->ops->close (disks[i]);
+          return ret;
+        }
+    }
+  return 0;
+}
+
+struct machine_boot *
+machine_boot_new (const struct machine_config *cfg, struct serial_backend *serial, char **why)
+{
+  struct machine_boot *b = g_new0 (struct machine_boot, 1);
+  struct disk *disks[MACHINE_CONFIG_MAX_DISKS];
+  struct linux_boot_state state;
+  struct irq_line gsi, sci, com1;
+  unsigned slot = MACHINE_FIRST_DEVICE_SLOT;
+  uint64_t low, high;
+  int ret;
+
+  /* Files first: their errors are the likeliest and need no KVM to report. */
+  if (machine_check_readable (_("kernel"), cfg->kernel, why) < 0 ||
+      (cfg->initrd && machine_check_readable (_("initrd"), cfg->initrd, why) < 0) ||
+      machine_boot_open_disks (disks, cfg, why) < 0)
+    goto fail;
+
+  ret = vm_create (&b->vm, cfg->memory, why);
+  if (ret < 0)
+    {
+      for (unsigned i = 0; i < cfg->n_disks; i++)
+        disks[i]->ops->close (disks[i]);
+      goto fail;
+    }
+  b->vm_created = true;
+  for (unsigned i = 0; i < cfg->n_disks; i++)
+    b->blk[i] = virtio_blk_new (&b->vm.mem, disks[i], cfg->disks[i].serial);
+  b->n_blk = cfg->n_disks;
+
+  gsi = (struct irq_line) { vm_irq_line_set_level, &b->vm, 0 };
+  sci = (struct irq_line) { vm_irq_line_set_level, &b->vm, PM_SCI_IRQ };
+  com1 = (struct irq_line) { vm_irq_line_set_level, &b->vm, UART_COM1_IRQ };
+
+  if ((ret = pm_init (&b->pm, &b->vm.pio, &sci, machine_boot_request, &b->vm)) < 0)
+    goto fail_platform;
+  b->pm_up = true;
+  if ((ret = rtc_init (&b->rtc, &b->vm.pio, NULL)) < 0)
+    goto fail_platform;
+  b->rtc_up = true;
+  low = guest_memory_low_size (&b->vm.mem);
+  high = b->vm.mem.size - low;
+  rtc_set_machine_info (&b->rtc, low, high, cfg->cpus);
+  if ((ret = uart_init (&b->com1, &b->vm.pio, UART_COM1_BASE, &com1, serial_backend_output,
+                        serial)) < 0)
+    goto fail_platform;
+  b->com1_up = true;
+  serial_backend_connect_uart (serial, &b->com1);
+  if ((ret = i8042_init (&b->kbc, &b->vm.pio, machine_boot_request, &b->vm)) < 0)
+    goto fail_platform;
+  b->kbc_up = true;
+  if ((ret = pci_bus_init (&b->pci, &b->vm.pio, &b->vm.mmio, VM_ECAM_BASE, VM_ECAM_SIZE)) < 0)
+    goto fail_platform;
+  b->pci_up = true;
+  if ((ret = pci_host_init (&b->host, &b->pci, &gsi, &b->pm)) < 0)
+    goto fail_platform;
+  b->host_up = true;
+
+  for (unsigned i = 0; i < b->n_blk; i++)
+    if (machine_boot_add_virtio (b, virtio_blk_get_device (b->blk[i]), slot++, &b->blk_pci[i],
+                                 why) < 0)
+      goto fail;
+  if (cfg->rng)
+    {
+      b->rng = virtio_rng_new (&b->vm.mem);
+      if (machine_boot_add_virtio (b, virtio_rng_get_device (b->rng), slot++, &b->rng_pci, why) < 0)
+        goto fail;
+    }
+
+  /* What firmware would do before handing over to the kernel. */
+  if ((ret = pci_bus_assign_resources (&b->pci)) < 0)
+    goto fail_platform;
+  if ((ret = acpi_build_tables (&b->acpi, cfg->cpus, ACPI_DIRECT_BOOT_BASE)) < 0 ||
+      (ret = guest_memory_write (&b->vm.mem, b->acpi.base, b->acpi.blob, b->acpi.size)) < 0)
+    goto fail_platform;
+
+  if (linux_boot_load (&b->vm.mem, cfg->kernel, cfg->initrd, cfg->cmdline,
+                       b->acpi.base + ACPI_RSDP_OFFSET, &state, why) < 0)
+    goto fail;
+
+  if ((ret = vcpus_create (&b->vcpus, &b->vm, cfg->cpus)) < 0)
+    {
+      *why = g_strdup_printf (_("Cannot create the virtual CPUs: %s."), g_strerror (-ret));
+      goto fail;
+    }
+  b->vcpus_up = true;
+  if ((ret = vcpu_set_linux_boot_state (&b->vcpus.vcpu[0], &state)) < 0)
+    {
+      *why = g_strdup_printf (_("Cannot set up the boot CPU: %s."), g_strerror (-ret));
+      goto fail;
+    }
+  return b;
+
+fail_platform:
+  *why = g_strdup_printf (_("Cannot set up the virtual machine's devices: %s."), g_strerror (-ret));
+fail:
+  machine_boot_free (b);
+  return NULL;
+}
+
+int
+machine_boot_start (struct machine_boot *b)
+{
+  return vcpus_start (&b->vcpus);
+}
+
+void
+machine_boot_free (struct machine_boot *b)
+{
+  if (!b)
+    return;
+  /* vCPUs first: after this no guest access reaches a device. */
+  if (b->vcpus_up)
+    vcpus_destroy (&b->vcpus);
+  /* The bus unmaps BARs through the devices' hooks: it goes while they live. */
+  if (b->pci_up)
+    pci_bus_destroy (&b->pci);
+  if (b->rng_pci)
+    {
+      virtio_pci_destroy (b->rng_pci);
+      g_free (b->rng_pci);
+    }
+  if (b->rng)
+    virtio_rng_destroy (b->rng);
+  for (unsigned i = 0; i < b->n_blk; i++)
+    {
+      if (b->blk_pci[i])
+        {
+          virtio_pci_destroy (b->blk_pci[i]);
+          g_free (b->blk_pci[i]);
+        }
+      /* Flushes and closes the image, releasing its lock. */
+      virtio_blk_destroy (b->blk[i]);
+    }
+  acpi_tables_free (&b->acpi);
+  if (b->host_up)
+    pci_host_destroy (&b->host);
+  if (b->kbc_up)
+    i8042_destroy (&b->kbc);
+  if (b->com1_up)
+    uart_destroy (&b->com1);
+  if (b->rtc_up)
+    rtc_destroy (&b->rtc);
+  if (b->pm_up)
+    pm_destroy (&b->pm);
+  if (b->vm_created)
+    vm_destroy (&b->vm);
+  g_free (b);
+}

@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The machine's life: the main loop, guest requests (poweroff, reset,
+ * crash), signals, and the D-Bus control methods. */
+#define G_LOG_DOMAIN "machine"
+
+#include "config.h"
+
+#include "machine.h"
+
+#include <errno.h>
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "control/control.h"
+#include "exit-status.h"
+#include "log.h"
+#include "machine-boot.h"
+
+/* How long a guest gets to shut down after the power button (SIGTERM). */
+#define MACHINE_SHUTDOWN_TIMEOUT_S 60
+
+static void
+machine_set_state (struct machine *m, const char *state)
+{
+  if (m->control)
+    control_set_state (m->control, state);
+}
+
+static void
+machine_stop (struct machine *m, int exit_status)
+{
+  m->exit_status = exit_status;
+  g_main_loop_quit (m->loop);
+}
+
+static char *
+machine_serial_spec (const struct machine_config *cfg)
+{
+  switch (cfg->serial)
+    {
+    case MACHINE_SERIAL_STDIO:
+      return g_strdup ("stdio");
+    case MACHINE_SERIAL_FILE:
+      return g_strdup_printf ("file:%s", cfg->serial_path);
+    case MACHINE_SERIAL_PTY:
+      return g_strdup ("pty");
+    case MACHINE_SERIAL_NONE:
+    default:
+      return g_strdup ("none");
+    }
+}
+
+static gboolean machine_request_ready (int fd, GIOCondition condition, gpointer data);
+
+/* Watches the current boot's requests and starts its vCPUs. */
+static int
+machine_attach_boot (struct machine *m, char **why)
+{
+  int ret;
+
+  if (m->request_source)
+    {
+      g_source_destroy (m->request_source);
+      g_clear_pointer (&m->request_source, g_source_unref);
+    }
+  m->request_source = g_unix_fd_source_new (m->boot->vm.request_eventfd, G_IO_IN);
+  g_source_set_callback (m->request_source, G_SOURCE_FUNC (machine_request_ready), m, NULL);
+  g_source_attach (m->request_source, NULL);
+
+  ret = machine_boot_start (m->boot);
+  if (ret < 0)
+    {
+      *why = g_strdup_printf (_("Cannot start the virtual CPUs: %s."), g_strerror (-ret));
+      return ret;
+    }
+  m->paused = false;
+  m->shutdown_requests = 0;
+  machine_set_state (m, "running");
+  return 0;
+}
+
+/* A guest reset: a fresh boot replaces the current one. */
+static int
+machine_reboot (struct machine *m, char **why)
+{
+  if (m->request_source)
+    {
+      g_source_destroy (m->request_source);
+      g_clear_pointer (&m->request_source, g_source_unref);
+    }
+  g_clear_pointer (&m->boot, machine_boot_free);
+  m->boot = machine_boot_new (m->cfg, &m->serial, why);
+  if (!m->boot)
+    return -EIO;
+  return machine_attach_boot (m, why);
+}
+
+static gboolean
+machine_request_ready (int fd, GIOCondition condition, gpointer data)
+{
+  struct machine *m = data;
+  uint64_t count;
+  g_autofree char *why = NULL;
+  enum vm_request request;
+
+  if (read (fd, &count, sizeof count) < 0 && errno != EAGAIN)
+    vmm_error ("reading the request eventfd: %s", g_strerror (errno));
+  request = atomic_exchange (&m->boot->vm.request, VM_REQUEST_NONE);
+
+  switch (request)
+    {
+    case VM_REQUEST_POWEROFF:
+      g_message ("the guest powered off");
+      machine_stop (m, VMM_EXIT_POWEROFF);
+      break;
+    case VM_REQUEST_RESET:
+      if (m->cfg->no_reboot)
+        {
+          g_message ("the guest rebooted; stopping as --no-reboot asks");
+          machine_stop (m, VMM_EXIT_REBOOT);
+          break;
+        }
+      g_message ("the guest rebooted");
+      if (machine_reboot (m, &why) < 0)
+        {
+          g_printerr ("terrarium-vmm: %s\n", why);
+          machine_stop (m, VMM_EXIT_ERROR);
+        }
+      /* The old boot's source was destroyed with it. */
+      return G_SOURCE_REMOVE;
+    case VM_REQUEST_CRASH:
+      g_printerr ("terrarium-vmm: the virtual machine crashed; its registers are above\n");
+      machine_stop (m, VMM_EXIT_CRASH);
+      break;
+    case VM_REQUEST_NONE:
+    default:
+      break;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+machine_shutdown_timed_out (gpointer data)
+{
+  struct machine *m = data;
+
+  m->shutdown_timeout_id = 0;
+  g_printerr ("terrarium-vmm: the guest did not shut down within %d s; forcing it off\n",
+              MACHINE_SHUTDOWN_TIMEOUT_S);
+  machine_stop (m, VMM_EXIT_FORCED_OFF);
+  return G_SOURCE_REMOVE;
+}
+
+static int
+machine_power_button (void *data)
+{
+  struct machine *m = data;
+
+  if (!m->boot)
+    return -ENODEV;
+  if (!pm_power_button (&m->boot->pm))
+    g_message ("power button pressed, but the guest has not enabled it (no ACPI?)");
+  machine_set_state (m, "shutting-down");
+  return 0;
+}
+
+static gboolean
+machine_on_terminate (gpointer data)
+{
+  struct machine *m = data;
+
+  /* First time: ask the guest nicely; second time, or after the timeout: pull the plug. */
+  if (++m->shutdown_requests > 1)
+    {
+      g_printerr ("terrarium-vmm: second termination request; forcing the guest off\n");
+      machine_stop (m, VMM_EXIT_FORCED_OFF);
+      return G_SOURCE_CONTINUE;
+    }
+  if (m->paused)
+    {
+      vcpus_resume (&m->boot->vcpus);
+      m->paused = false;
+    }
+  machine_power_button (m);
+  if (!m->shutdown_timeout_id)
+    m->shutdown_timeout_id = g_timeout_add_seconds (MACHINE_SHUTDOWN_TIMEOUT_S,
+                                                    machine_shutdown_timed_out, m);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+machine_reset (void *data)
+{
+  struct machine *m = data;
+
+  vm_request (&m->boot->vm, VM_REQUEST_RESET);
+  return 0;
+}
+
+static int
+machine_force_off (void *data)
+{
+  struct machine *m = data;
+
+  machine_stop (m, VMM_EXIT_FORCED_OFF);
+  return 0;
+}
+
+static int
+machine_pause (void *data)
+{
+  struct machine *m = data;
+
+  if (!m->paused)
+    {
+      vcpus_pause (&m->boot->vcpus);
+      m->paused = true;
+      machine_set_state (m, "paused");
+    }
+  return 0;
+}
+
+static int
+machine_resume (void *data)
+{
+  struct machine *m = data;
+
+  if (m->paused)
+    {
+      vcpus_resume (&m->boot->vcpus);
+      m->paused = false;
+      machine_set_state (m, m->shutdown_requests ? "shutting-down" : "running");
+    }
+  return 0;
+}
+
+static const struct control_callbacks machine_control_callbacks = {
+  .power_button = machine_power_button,
+  .reset = machine_reset,
+  .force_off = machine_force_off,
+  .pause = machine_pause,
+  .resume = machine_resume,
+};
+
+int
+machine_create (struct machine *m, const struct machine_config *cfg, char **why)
+{
+  int ret;
+
+  memset (m, 0, sizeof *m);
+  m->cfg = cfg;
+  m->loop = g_main_loop_new (NULL, FALSE);
+  m->serial_spec = machine_serial_spec (cfg);
+
+  /* A closed pipe on the serial console must not kill the VM. */
+  signal (SIGPIPE, SIG_IGN);
+
+  ret = serial_backend_open (&m->serial, m->serial_spec);
+  if (ret < 0)
+    {
+      *why = g_strdup_printf (_("Cannot open the serial console “%s”: %s."), m->serial_spec,
+                              g_strerror (-ret));
+      return ret;
+    }
+  m->serial_up = true;
+  ret = serial_backend_attach (&m->serial, NULL);
+  if (ret < 0)
+    {
+      *why = g_strdup_printf (_("Cannot attach the serial console: %s."), g_strerror (-ret));
+      return ret;
+    }
+
+  if (cfg->control)
+    {
+      ret = control_new (cfg->control, &machine_control_callbacks, m, &m->control, why);
+      if (ret < 0)
+        return ret;
+    }
+
+  m->boot = machine_boot_new (cfg, &m->serial, why);
+  if (!m->boot)
+    return -EIO;
+  return 0;
+}
+
+int
+machine_run (struct machine *m)
+{
+  g_autofree char *why = NULL;
+
+  if (machine_attach_boot (m, &why) < 0)
+    {
+      g_printerr ("terrarium-vmm: %s\n", why);
+      return VMM_EXIT_ERROR;
+    }
+
+  m->sigterm_id = g_unix_signal_add (SIGTERM, machine_on_terminate, m);
+  m->sigint_id = g_unix_signal_add (SIGINT, machine_on_terminate, m);
+  m->exit_status = VMM_EXIT_ERROR;
+  g_main_loop_run (m->loop);
+
+  machine_set_state (m, "stopped");
+  if (m->boot)
+    vcpus_stop (&m->boot->vcpus);
+  return m->exit_status;
+}
+
+void
+machine_destroy (struct machine *m)
+{
+  if (m->sigterm_id)
+    g_source_remove (m->sigterm_id);
+  if (m->sigint_id)
+    g_source_remove (m->sigint_id);
+  if (m->shutdown_timeout_id)
+    g_source_remove (m->shutdown_timeout_id);
+  if (m->request_source)
+    {
+      g_source_destroy (m->request_source);
+      g_source_unref (m->request_source);
+    }
+  g_clear_pointer (&m->boot, machine_boot_free);
+  /* After the devices: whatever the guest printed last still gets out. */
+  if (m->serial_up)
+    {
+      serial_backend_flush (&m->serial);
+      serial_backend_close (&m->serial);
+    }
+  g_clear_pointer (&m->control, control_free);
+  g_clear_pointer (&m->loop, g_main_loop_unref);
+  g_free (m->serial_spec);
+}

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "kvm/vcpu.h"
+#include "machine-config.h"
+#include "pci/pci.h"
+#include "platform/acpi.h"
+#include "platform/i8042.h"
+#include "platform/pci-host.h"
+#include "platform/pm.h"
+#include "platform/rtc.h"
+#include "platform/serial-backend.h"
+#include "platform/uart.h"
+#include "vm.h"
+
+struct control;
+struct virtio_blk;
+struct virtio_pci;
+struct virtio_rng;
+
+/*
+ * One boot of the machine: the VM, its devices and vCPUs. A guest reset tears
+ * it down and builds a fresh one, so no device needs its own reset path and
+ * nothing of the old boot survives except the disks' contents.
+ */
+struct machine_boot {
+  struct vm vm;
+  struct vcpus vcpus;
+  struct pm pm;
+  struct rtc rtc;
+  struct uart com1;
+  struct i8042 kbc;
+  struct pci_bus pci;
+  struct pci_host host;
+  struct acpi_tables acpi;
+  unsigned n_blk;
+  struct virtio_blk *blk[MACHINE_CONFIG_MAX_DISKS];
+  struct virtio_pci *blk_pci[MACHINE_CONFIG_MAX_DISKS];
+  struct virtio_rng *rng;
+  struct virtio_pci *rng_pci;
+  /* How far setup got, for teardown. */
+  bool vm_created, pm_up, rtc_up, com1_up, kbc_up, pci_up, host_up, vcpus_up;
+};
+
+/*
+ * The machine: a configuration, what outlives a reset (serial console,
+ * D-Bus control), the current boot, and the main loop's state.
+ */
+struct machine {
+  const struct machine_config *cfg;
+  char *serial_spec;
+  struct serial_backend serial;
+  bool serial_up;
+  struct control *control;
+  struct machine_boot *boot;
+  GMainLoop *loop;
+  GSource *request_source;
+  guint sigterm_id, sigint_id, shutdown_timeout_id;
+  unsigned shutdown_requests;
+  bool paused;
+  int exit_status;
+};
+
+/* Opens what outlives a boot (serial, control socket) and makes the first
+ * boot. Returns 0, or -errno with *why for the user (g_free). */
+int machine_create (struct machine *m, const struct machine_config *cfg, char **why)
+  __attribute__ ((warn_unused_result));
+
+/* Runs the guest until it powers off, crashes or is forced off; returns the
+ * process exit status (enum vmm_exit_status). */
+int machine_run (struct machine *m);
+
+void machine_destroy (struct machine *m);
