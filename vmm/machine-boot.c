@@ -95,7 +95,8 @@ machine_boot_open_disks (struct disk **disks, const struct machine_config *cfg, 
 }
 
 struct machine_boot *
-machine_boot_new (const struct machine_config *cfg, struct serial_backend *serial, char **why)
+machine_boot_new (const struct machine_config *cfg, const char *kvm_device,
+                  struct serial_backend *serial, char **why)
 {
   struct machine_boot *b = g_new0 (struct machine_boot, 1);
   struct disk *disks[MACHINE_CONFIG_MAX_DISKS];
@@ -111,7 +112,7 @@ machine_boot_new (const struct machine_config *cfg, struct serial_backend *seria
       machine_boot_open_disks (disks, cfg, why) < 0)
     goto fail;
 
-  ret = vm_create (&b->vm, cfg->memory, why);
+  ret = vm_create (&b->vm, kvm_device, cfg->memory, why);
   if (ret < 0)
     {
       for (unsigned i = 0; i < cfg->n_disks; i++)

@@ -92,7 +92,7 @@ machine_reboot (struct machine *m, char **why)
       g_clear_pointer (&m->request_source, g_source_unref);
     }
   g_clear_pointer (&m->boot, machine_boot_free);
-  m->boot = machine_boot_new (m->cfg, &m->serial, why);
+  m->boot = machine_boot_new (m->cfg, m->kvm_device, &m->serial, why);
   if (!m->boot)
     return -EIO;
   return machine_attach_boot (m, why);
@@ -246,12 +246,14 @@ static const struct control_callbacks machine_control_callbacks = {
 };
 
 int
-machine_create (struct machine *m, const struct machine_config *cfg, char **why)
+machine_create (struct machine *m, const struct machine_config *cfg, const char *kvm_device,
+                char **why)
 {
   int ret;
 
   memset (m, 0, sizeof *m);
   m->cfg = cfg;
+  m->kvm_device = kvm_device;
   m->loop = g_main_loop_new (NULL, FALSE);
   m->serial_spec = machine_serial_spec (cfg);
 
@@ -280,7 +282,7 @@ machine_create (struct machine *m, const struct machine_config *cfg, char **why)
         return ret;
     }
 
-  m->boot = machine_boot_new (cfg, &m->serial, why);
+  m->boot = machine_boot_new (cfg, kvm_device, &m->serial, why);
   if (!m->boot)
     return -EIO;
   return 0;

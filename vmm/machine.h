@@ -51,6 +51,7 @@ struct machine_boot {
  */
 struct machine {
   const struct machine_config *cfg;
+  const char *kvm_device;
   char *serial_spec;
   struct serial_backend serial;
   bool serial_up;
@@ -66,7 +67,9 @@ struct machine {
 
 /* Opens what outlives a boot (serial, control socket) and makes the first
  * boot. Returns 0, or -errno with *why for the user (g_free). */
-int machine_create (struct machine *m, const struct machine_config *cfg, char **why)
+/* @kvm_device: NULL for /dev/kvm. */
+int machine_create (struct machine *m, const struct machine_config *cfg, const char *kvm_device,
+                    char **why)
   __attribute__ ((warn_unused_result));
 
 /* Runs the guest until it powers off, crashes or is forced off; returns the

@@ -36,13 +36,13 @@ vmm_check_kvm (const char *path)
 }
 
 static int
-vmm_run (const struct machine_config *cfg)
+vmm_run (const struct machine_config *cfg, const char *kvm_device)
 {
   struct machine m;
   g_autofree char *why = NULL;
   int status;
 
-  if (machine_create (&m, cfg, &why) < 0)
+  if (machine_create (&m, cfg, kvm_device, &why) < 0)
     {
       g_printerr ("terrarium-vmm: %s\n", why);
       machine_destroy (&m);
@@ -72,7 +72,7 @@ main (int argc, char **argv)
     { "check-kvm", 0, 0, G_OPTION_ARG_NONE, &check_kvm,
       N_("Check that KVM is usable, say how to enable it if not, and exit"), NULL },
     { "kvm-device", 0, 0, G_OPTION_ARG_FILENAME, &kvm_path,
-      N_("KVM device to check with --check-kvm (default /dev/kvm)"), N_("PATH") },
+      N_("KVM device to use (default /dev/kvm)"), N_("PATH") },
     { NULL }
   };
 
@@ -135,7 +135,7 @@ main (int argc, char **argv)
       status = VMM_EXIT_USAGE;
     }
   else
-    status = vmm_run (&cfg);
+    status = vmm_run (&cfg, kvm_path);
 
   machine_config_cli_free (cli);
   machine_config_clear (&cfg);

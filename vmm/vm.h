@@ -72,7 +72,9 @@ struct vm {
 
 /* Opens KVM and creates the VM with its in-kernel irqchip and PIT, and RAM.
  * On failure returns -errno with *why set (g_free) to what the user can do. */
-int vm_create (struct vm *vm, uint64_t ram_size, char **why) __attribute__ ((warn_unused_result));
+/* @kvm_device: NULL for /dev/kvm. */
+int vm_create (struct vm *vm, const char *kvm_device, uint64_t ram_size, char **why)
+  __attribute__ ((warn_unused_result));
 void vm_destroy (struct vm *vm);
 
 /* Wired interrupts (IOAPIC pins, ISA IRQs). */

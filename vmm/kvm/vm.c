@@ -97,7 +97,7 @@ vm_commit_routing (struct vm *vm)
 }
 
 int
-vm_create (struct vm *vm, uint64_t ram_size, char **why)
+vm_create (struct vm *vm, const char *kvm_device, uint64_t ram_size, char **why)
 {
   struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
   int ret;
@@ -110,7 +110,7 @@ vm_create (struct vm *vm, uint64_t ram_size, char **why)
   bus_init (&vm->pio, "port I/O");
   bus_init (&vm->mmio, "MMIO");
 
-  ret = kvm_system_open (&vm->kvm, NULL, why);
+  ret = kvm_system_open (&vm->kvm, kvm_device, why);
   if (ret < 0)
     goto fail;
 
