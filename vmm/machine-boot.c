@@ -20,6 +20,8 @@
 #include "virtio/virtio-blk.h"
 #include "virtio/virtio-pci.h"
 #include "virtio/virtio-rng.h"
+#include "virtio/virtio-input.h"
+#include "virtio/gpu/virtio-gpu.h"
 
 /* PCI slots: 0 is the host bridge, 31 the LPC bridge; disks from 1, then rng. */
 #define MACHINE_FIRST_DEVICE_SLOT 1
@@ -96,7 +98,7 @@ machine_boot_open_disks (struct disk **disks, const struct machine_config *cfg, 
 
 struct machine_boot *
 machine_boot_new (const struct machine_config *cfg, const char *kvm_device,
-                  struct serial_backend *serial, char **why)
+                  struct serial_backend *serial, struct display *display, char **why)
 {
   struct machine_boot *b = g_new0 (struct machine_boot, 1);
   struct disk *disks[MACHINE_CONFIG_MAX_DISKS];
@@ -156,6 +158,26 @@ machine_boot_new (const struct machine_config *cfg, const char *kvm_device,
     if (machine_boot_add_virtio (b, virtio_blk_get_device (b->blk[i]), slot++, &b->blk_pci[i],
                                  why) < 0)
       goto fail;
+  b->gpu = virtio_gpu_new (&b->vm.mem, display, cfg->scanouts, cfg->gpu_memory);
+  if (!b->gpu)
+    {
+      *why = g_strdup (_("Cannot set up the virtual GPU."));
+      goto fail;
+    }
+  if (machine_boot_add_virtio (b, virtio_gpu_get_device (b->gpu), slot++, &b->gpu_pci, why) < 0)
+    goto fail;
+  for (unsigned i = 0; i < G_N_ELEMENTS (b->input); i++)
+    {
+      static const enum virtio_input_kind kinds[] = {
+        VIRTIO_INPUT_KEYBOARD, VIRTIO_INPUT_TABLET, VIRTIO_INPUT_MOUSE,
+      };
+
+      b->input[i] = virtio_input_new (&b->vm.mem, kinds[i]);
+      if (machine_boot_add_virtio (b, virtio_input_get_device (b->input[i]), slot++,
+                                   &b->input_pci[i], why) < 0)
+        goto fail;
+    }
+  input_router_init (&b->input_router, b->input[0], b->input[1], b->input[2]);
   if (cfg->rng)
     {
       b->rng = virtio_rng_new (&b->vm.mem);
@@ -211,6 +233,23 @@ machine_boot_free (struct machine_boot *b)
   /* The bus unmaps BARs through the devices' hooks: it goes while they live. */
   if (b->pci_up)
     pci_bus_destroy (&b->pci);
+  for (unsigned i = 0; i < G_N_ELEMENTS (b->input); i++)
+    {
+      if (b->input_pci[i])
+        {
+          virtio_pci_destroy (b->input_pci[i]);
+          g_free (b->input_pci[i]);
+        }
+      if (b->input[i])
+        virtio_input_destroy (b->input[i]);
+    }
+  if (b->gpu_pci)
+    {
+      virtio_pci_destroy (b->gpu_pci);
+      g_free (b->gpu_pci);
+    }
+  if (b->gpu)
+    virtio_gpu_destroy (b->gpu);
   if (b->rng_pci)
     {
       virtio_pci_destroy (b->rng_pci);

@@ -77,6 +77,12 @@ machine_config_cli_option_group (struct machine_config_cli *cli)
       N_("Serve the D-Bus control interface on this Unix socket"), N_("PATH") },
     { "no-reboot", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, machine_config_cli_cb,
       N_("Exit instead of rebooting when the guest reboots"), NULL },
+    { "display", 0, 0, G_OPTION_ARG_CALLBACK, machine_config_cli_cb,
+      N_("Open a window on the guest's display (default none)"), N_("none|sdl") },
+    { "scanouts", 0, 0, G_OPTION_ARG_CALLBACK, machine_config_cli_cb,
+      N_("Number of displays (monitors), 1 to 4 (default 1)"), N_("N") },
+    { "gpu-memory", 0, 0, G_OPTION_ARG_CALLBACK, machine_config_cli_cb,
+      N_("Host memory the guest's GPU may use (default 256M)"), N_("SIZE") },
     { "name", 0, 0, G_OPTION_ARG_CALLBACK, machine_config_cli_cb,
       N_("Name of the virtual machine"), N_("NAME") },
     { NULL }

@@ -12,6 +12,7 @@
 
 #define GROUP_MACHINE "machine"
 #define GROUP_RNG     "rng"
+#define GROUP_DISPLAY "display"
 
 G_DEFINE_QUARK (machine-config-error-quark, machine_config_error)
 
@@ -28,6 +29,9 @@ machine_config_init (struct machine_config *cfg)
   cfg->cpus = 1;
   cfg->serial = MACHINE_SERIAL_STDIO;
   cfg->rng = true;
+  cfg->scanouts = 1;
+  cfg->gpu_memory = MACHINE_CONFIG_GPU_MEMORY_DEFAULT;
+  cfg->window = MACHINE_WINDOW_NONE;
 }
 
 void
@@ -339,6 +343,40 @@ machine_config_set_option_bare (struct machine_config *cfg, const char *option, 
         }
       *(g_str_equal (option, "rng") ? &cfg->rng : &cfg->no_reboot) = b;
     }
+  else if (g_str_equal (option, "scanouts"))
+    {
+      if (!g_ascii_string_to_unsigned (value, 10, 1, MACHINE_CONFIG_MAX_SCANOUTS, &u, NULL))
+        {
+          g_set_error (error, MACHINE_CONFIG_ERROR, MACHINE_CONFIG_ERROR_INVALID,
+                       "'%s' is not a number of displays from 1 to %d", value,
+                       MACHINE_CONFIG_MAX_SCANOUTS);
+          return -EINVAL;
+        }
+      cfg->scanouts = (unsigned) u;
+    }
+  else if (g_str_equal (option, "gpu-memory"))
+    {
+      if (!machine_config_parse_size (value, &u) || u < (16ull << 20) || u > (16ull << 30))
+        {
+          g_set_error (error, MACHINE_CONFIG_ERROR, MACHINE_CONFIG_ERROR_INVALID,
+                       "'%s' is not a size from 16M to 16G", value);
+          return -EINVAL;
+        }
+      cfg->gpu_memory = u;
+    }
+  else if (g_str_equal (option, "display"))
+    {
+      if (g_str_equal (value, "none"))
+        cfg->window = MACHINE_WINDOW_NONE;
+      else if (g_str_equal (value, "sdl"))
+        cfg->window = MACHINE_WINDOW_SDL;
+      else
+        {
+          g_set_error (error, MACHINE_CONFIG_ERROR, MACHINE_CONFIG_ERROR_INVALID,
+                       "'%s' is not none or sdl", value);
+          return -EINVAL;
+        }
+    }
   else if (g_str_equal (option, "disk"))
     {
       struct machine_disk disk;
@@ -481,6 +519,23 @@ machine_config_from_keyfile (struct machine_config *cfg, GKeyFile *kf, const cha
         return -EINVAL;
     }
 
+  {
+    static const struct { const char *key, *option; } display_keys[] = {
+      { "scanouts", "scanouts" }, { "gpu-memory", "gpu-memory" }, { "window", "display" },
+    };
+
+    for (unsigned i = 0; i < G_N_ELEMENTS (display_keys); i++)
+      if (g_key_file_has_key (kf, GROUP_DISPLAY, display_keys[i].key, NULL))
+        {
+          g_autofree char *value = g_key_file_get_string (kf, GROUP_DISPLAY, display_keys[i].key, NULL);
+          g_autofree char *context = g_strdup_printf ("%s: [display] %s", source, display_keys[i].key);
+
+          if (machine_config_set_option (cfg, display_keys[i].option, value ? value : "", context,
+                                         error) < 0)
+            return -EINVAL;
+        }
+  }
+
   if (g_key_file_has_key (kf, GROUP_RNG, "enabled", NULL))
     {
       g_autofree char *value = g_key_file_get_string (kf, GROUP_RNG, "enabled", NULL);
@@ -576,6 +631,13 @@ machine_config_to_keyfile (struct machine_config *cfg)
   g_key_file_set_boolean (kf, GROUP_MACHINE, "no-reboot", cfg->no_reboot);
   kf_set (kf, GROUP_MACHINE, "control", cfg->control);
   g_key_file_set_boolean (kf, GROUP_RNG, "enabled", cfg->rng);
+  {
+    g_autofree char *gpu_memory = machine_config_format_size (cfg->gpu_memory);
+
+    g_key_file_set_integer (kf, GROUP_DISPLAY, "scanouts", (int) cfg->scanouts);
+    kf_set (kf, GROUP_DISPLAY, "gpu-memory", gpu_memory);
+    kf_set (kf, GROUP_DISPLAY, "window", cfg->window == MACHINE_WINDOW_SDL ? "sdl" : "none");
+  }
 
   /* Disk i keeps group diskI and whatever unknown keys it had. */
   groups = g_key_file_get_groups (kf, NULL);

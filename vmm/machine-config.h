@@ -32,6 +32,15 @@ enum machine_config_error {
   MACHINE_CONFIG_ERROR_MISSING,   /* something required is not set */
 };
 
+#define MACHINE_CONFIG_MAX_SCANOUTS 4
+#define MACHINE_CONFIG_GPU_MEMORY_DEFAULT (256ull << 20)
+
+/* A window the VMM itself opens on the guest's display (the app shows its own). */
+enum machine_window {
+  MACHINE_WINDOW_NONE,
+  MACHINE_WINDOW_SDL,
+};
+
 enum machine_serial {
   MACHINE_SERIAL_STDIO,
   MACHINE_SERIAL_FILE,
@@ -58,6 +67,10 @@ struct machine_config {
   bool no_reboot;
   char *control;            /* D-Bus socket path; NULL: none */
   bool rng;
+  /* [display] */
+  unsigned scanouts;        /* 1..MACHINE_CONFIG_MAX_SCANOUTS */
+  uint64_t gpu_memory;      /* cap on host memory for the guest's GPU resources */
+  enum machine_window window;
   unsigned n_disks;
   struct machine_disk disks[MACHINE_CONFIG_MAX_DISKS];
 

@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "control/control.h"
+#include "display/display.h"
+#include "ui/sdl.h"
 #include "exit-status.h"
 #include "log.h"
 #include "machine-boot.h"
@@ -92,7 +94,7 @@ machine_reboot (struct machine *m, char **why)
       g_clear_pointer (&m->request_source, g_source_unref);
     }
   g_clear_pointer (&m->boot, machine_boot_free);
-  m->boot = machine_boot_new (m->cfg, m->kvm_device, &m->serial, why);
+  m->boot = machine_boot_new (m->cfg, m->kvm_device, &m->serial, m->display, why);
   if (!m->boot)
     return -EIO;
   return machine_attach_boot (m, why);
@@ -237,12 +239,226 @@ machine_resume (void *data)
   return 0;
 }
 
+
+/* Display and input: D-Bus callbacks and the SDL window's, on the main thread. */
+
+static int
+machine_check_scanout (struct machine *m, unsigned scanout)
+{
+  return scanout < display_get_n_scanouts (m->display) ? 0 : -EINVAL;
+}
+
+static int
+machine_screenshot (void *data, unsigned scanout, int fd)
+{
+  struct machine *m = data;
+
+  if (machine_check_scanout (m, scanout) < 0)
+    return -EINVAL;
+  return display_screenshot_fd (m->display, scanout, fd);
+}
+
+static int
+machine_screenshot_to_file (void *data, unsigned scanout, const char *path)
+{
+  struct machine *m = data;
+
+  if (machine_check_scanout (m, scanout) < 0)
+    return -EINVAL;
+  return display_screenshot_path (m->display, scanout, path);
+}
+
+static int
+machine_set_display_size (void *data, unsigned scanout, unsigned width, unsigned height)
+{
+  struct machine *m = data;
+
+  if (machine_check_scanout (m, scanout) < 0 || width > DISPLAY_MAX_WIDTH ||
+      height > DISPLAY_MAX_HEIGHT || (width == 0) != (height == 0))
+    return -EINVAL;
+  display_request_size (m->display, scanout, width, height);
+  return 0;
+}
+
+static int
+machine_key (void *data, unsigned code, bool pressed)
+{
+  struct machine *m = data;
+
+  if (code > 0x2ff)
+    return -EINVAL;
+  input_key (&m->boot->input_router, (int) code, pressed);
+  return 0;
+}
+
+static int
+machine_pointer_motion (void *data, unsigned scanout, int x, int y)
+{
+  struct machine *m = data;
+  struct display_surface *surface;
+
+  if (machine_check_scanout (m, scanout) < 0)
+    return -EINVAL;
+  surface = display_get_surface (m->display, scanout);
+  if (!surface)
+    return -ENODEV;
+  input_pointer_abs (&m->boot->input_router, x, y, surface->width, surface->height);
+  display_surface_unref (surface);
+  return 0;
+}
+
+static int
+machine_pointer_motion_relative (void *data, int dx, int dy)
+{
+  struct machine *m = data;
+
+  input_pointer_rel (&m->boot->input_router, dx, dy);
+  return 0;
+}
+
+static int
+machine_pointer_button (void *data, unsigned button, bool pressed)
+{
+  struct machine *m = data;
+
+  /* BTN_LEFT .. BTN_TASK: what a mouse has. */
+  if (button < 0x110 || button > 0x117)
+    return -EINVAL;
+  input_button (&m->boot->input_router, (int) button, pressed);
+  return 0;
+}
+
+static int
+machine_pointer_wheel (void *data, int steps)
+{
+  struct machine *m = data;
+
+  input_wheel (&m->boot->input_router, steps);
+  return 0;
+}
+
 static const struct control_callbacks machine_control_callbacks = {
   .power_button = machine_power_button,
   .reset = machine_reset,
   .force_off = machine_force_off,
   .pause = machine_pause,
   .resume = machine_resume,
+  .screenshot = machine_screenshot,
+  .screenshot_to_file = machine_screenshot_to_file,
+  .set_display_size = machine_set_display_size,
+  .key = machine_key,
+  .pointer_motion = machine_pointer_motion,
+  .pointer_motion_relative = machine_pointer_motion_relative,
+  .pointer_button = machine_pointer_button,
+  .pointer_wheel = machine_pointer_wheel,
+};
+
+/* The SDL window calls from its own thread; its events are replayed here. */
+enum machine_ui_event_kind {
+  MACHINE_UI_KEY, MACHINE_UI_ABS, MACHINE_UI_REL, MACHINE_UI_BUTTON, MACHINE_UI_WHEEL,
+  MACHINE_UI_POWER_BUTTON, MACHINE_UI_FORCE_OFF,
+};
+
+struct machine_ui_event {
+  struct machine *m;
+  enum machine_ui_event_kind kind;
+  int a, b, c;
+};
+
+static gboolean
+machine_ui_event_run (gpointer data)
+{
+  struct machine_ui_event *e = data;
+  struct machine *m = e->m;
+
+  if (!m->boot)
+    return G_SOURCE_REMOVE;
+  switch (e->kind)
+    {
+    case MACHINE_UI_KEY:
+      input_key (&m->boot->input_router, e->a, e->b);
+      break;
+    case MACHINE_UI_ABS:
+      machine_pointer_motion (m, (unsigned) e->a, e->b, e->c);
+      break;
+    case MACHINE_UI_REL:
+      input_pointer_rel (&m->boot->input_router, e->a, e->b);
+      break;
+    case MACHINE_UI_BUTTON:
+      input_button (&m->boot->input_router, e->a, e->b);
+      break;
+    case MACHINE_UI_WHEEL:
+      input_wheel (&m->boot->input_router, e->a);
+      break;
+    case MACHINE_UI_POWER_BUTTON:
+      machine_on_terminate (m);
+      break;
+    case MACHINE_UI_FORCE_OFF:
+      machine_stop (m, VMM_EXIT_FORCED_OFF);
+      break;
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+machine_ui_post (struct machine *m, enum machine_ui_event_kind kind, int a, int b, int c)
+{
+  struct machine_ui_event *e = g_new (struct machine_ui_event, 1);
+
+  *e = (struct machine_ui_event) { m, kind, a, b, c };
+  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, machine_ui_event_run, e, g_free);
+}
+
+static void
+machine_ui_key (void *m, unsigned code, bool pressed)
+{
+  machine_ui_post (m, MACHINE_UI_KEY, (int) code, pressed, 0);
+}
+
+static void
+machine_ui_pointer_abs (void *m, unsigned scanout, int32_t x, int32_t y)
+{
+  machine_ui_post (m, MACHINE_UI_ABS, (int) scanout, x, y);
+}
+
+static void
+machine_ui_pointer_rel (void *m, int32_t dx, int32_t dy)
+{
+  machine_ui_post (m, MACHINE_UI_REL, dx, dy, 0);
+}
+
+static void
+machine_ui_button (void *m, unsigned button, bool pressed)
+{
+  machine_ui_post (m, MACHINE_UI_BUTTON, (int) button, pressed, 0);
+}
+
+static void
+machine_ui_wheel (void *m, int32_t dy)
+{
+  machine_ui_post (m, MACHINE_UI_WHEEL, dy, 0, 0);
+}
+
+static void
+machine_ui_power_button (void *m)
+{
+  machine_ui_post (m, MACHINE_UI_POWER_BUTTON, 0, 0, 0);
+}
+
+static void
+machine_ui_force_off (void *m)
+{
+  machine_ui_post (m, MACHINE_UI_FORCE_OFF, 0, 0, 0);
+}
+
+static const struct sdl_window_input_ops machine_ui_ops = {
+  .key = machine_ui_key,
+  .pointer_abs = machine_ui_pointer_abs,
+  .pointer_rel = machine_ui_pointer_rel,
+  .button = machine_ui_button,
+  .wheel = machine_ui_wheel,
+  .power_button = machine_ui_power_button,
+  .force_off = machine_ui_force_off,
 };
 
 int
@@ -256,6 +472,7 @@ machine_create (struct machine *m, const struct machine_config *cfg, const char 
   m->kvm_device = kvm_device;
   m->loop = g_main_loop_new (NULL, FALSE);
   m->serial_spec = machine_serial_spec (cfg);
+  m->display = display_new (cfg->scanouts);
 
   /* A closed pipe on the serial console must not kill the VM. */
   signal (SIGPIPE, SIG_IGN);
@@ -282,9 +499,16 @@ machine_create (struct machine *m, const struct machine_config *cfg, const char 
         return ret;
     }
 
-  m->boot = machine_boot_new (cfg, kvm_device, &m->serial, why);
+  m->boot = machine_boot_new (cfg, kvm_device, &m->serial, m->display, why);
   if (!m->boot)
     return -EIO;
+
+  if (cfg->window == MACHINE_WINDOW_SDL)
+    {
+      m->window = sdl_window_new (m->display, &machine_ui_ops, m, why);
+      if (!m->window)
+        return -EIO;
+    }
   return 0;
 }
 
@@ -307,7 +531,17 @@ machine_run (struct machine *m)
   machine_set_state (m, "stopped");
   if (m->boot)
     vcpus_stop (&m->boot->vcpus);
+  if (m->screenshot_on_exit &&
+      display_screenshot_path (m->display, 0, m->screenshot_on_exit) < 0)
+    g_printerr ("terrarium-vmm: cannot write the screenshot %s\n", m->screenshot_on_exit);
   return m->exit_status;
+}
+
+void
+machine_set_screenshot_on_exit (struct machine *m, const char *path)
+{
+  g_free (m->screenshot_on_exit);
+  m->screenshot_on_exit = g_strdup (path);
 }
 
 void
@@ -324,7 +558,11 @@ machine_destroy (struct machine *m)
       g_source_destroy (m->request_source);
       g_source_unref (m->request_source);
     }
+  /* The window first: it reads the display, which the GPU writes. */
+  g_clear_pointer (&m->window, sdl_window_free);
   g_clear_pointer (&m->boot, machine_boot_free);
+  g_clear_pointer (&m->display, display_free);
+  g_free (m->screenshot_on_exit);
   /* After the devices: whatever the guest printed last still gets out. */
   if (m->serial_up)
     {

@@ -15,11 +15,16 @@
 #include "platform/serial-backend.h"
 #include "platform/uart.h"
 #include "vm.h"
+#include "input/input.h"
 
 struct control;
 struct virtio_blk;
 struct virtio_pci;
 struct virtio_rng;
+struct virtio_input;
+struct virtio_gpu;
+struct display;
+struct sdl_window;
 
 /*
  * One boot of the machine: the VM, its devices and vCPUs. A guest reset tears
@@ -41,6 +46,12 @@ struct machine_boot {
   struct virtio_pci *blk_pci[MACHINE_CONFIG_MAX_DISKS];
   struct virtio_rng *rng;
   struct virtio_pci *rng_pci;
+  struct virtio_gpu *gpu;
+  struct virtio_pci *gpu_pci;
+  /* Keyboard, tablet, mouse, in that order; the router picks among them. */
+  struct virtio_input *input[3];
+  struct virtio_pci *input_pci[3];
+  struct input_router input_router;
   /* How far setup got, for teardown. */
   bool vm_created, pm_up, rtc_up, com1_up, kbc_up, pci_up, host_up, vcpus_up;
 };
@@ -56,6 +67,9 @@ struct machine {
   struct serial_backend serial;
   bool serial_up;
   struct control *control;
+  struct display *display;         /* outlives boots, so viewers stay attached */
+  struct sdl_window *window;
+  char *screenshot_on_exit;
   struct machine_boot *boot;
   GMainLoop *loop;
   GSource *request_source;
@@ -75,5 +89,8 @@ int machine_create (struct machine *m, const struct machine_config *cfg, const c
 /* Runs the guest until it powers off, crashes or is forced off; returns the
  * process exit status (enum vmm_exit_status). */
 int machine_run (struct machine *m);
+
+/* Writes a PNG of the first display when the machine stops (for tests). */
+void machine_set_screenshot_on_exit (struct machine *m, const char *path);
 
 void machine_destroy (struct machine *m);

@@ -36,7 +36,7 @@ vmm_check_kvm (const char *path)
 }
 
 static int
-vmm_run (const struct machine_config *cfg, const char *kvm_device)
+vmm_run (const struct machine_config *cfg, const char *kvm_device, const char *screenshot)
 {
   struct machine m;
   g_autofree char *why = NULL;
@@ -48,6 +48,8 @@ vmm_run (const struct machine_config *cfg, const char *kvm_device)
       machine_destroy (&m);
       return VMM_EXIT_ERROR;
     }
+  if (screenshot)
+    machine_set_screenshot_on_exit (&m, screenshot);
   status = machine_run (&m);
   machine_destroy (&m);
   return status;
@@ -60,6 +62,7 @@ main (int argc, char **argv)
   gboolean check_kvm = FALSE;
   g_autofree char *kvm_path = NULL;
   g_autofree char *config_path = NULL;
+  g_autofree char *screenshot_path = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GOptionContext) context = NULL;
   struct machine_config_cli *cli;
@@ -71,6 +74,8 @@ main (int argc, char **argv)
     { "version", 'V', 0, G_OPTION_ARG_NONE, &version, N_("Print the version and exit"), NULL },
     { "check-kvm", 0, 0, G_OPTION_ARG_NONE, &check_kvm,
       N_("Check that KVM is usable, say how to enable it if not, and exit"), NULL },
+    { "screenshot-on-exit", 0, 0, G_OPTION_ARG_FILENAME, &screenshot_path,
+      N_("Write a PNG of the first display when the virtual machine stops"), N_("PATH") },
     { "kvm-device", 0, 0, G_OPTION_ARG_FILENAME, &kvm_path,
       N_("KVM device to use (default /dev/kvm)"), N_("PATH") },
     { NULL }
@@ -135,7 +140,7 @@ main (int argc, char **argv)
       status = VMM_EXIT_USAGE;
     }
   else
-    status = vmm_run (&cfg, kvm_path);
+    status = vmm_run (&cfg, kvm_path, screenshot_path);
 
   machine_config_cli_free (cli);
   machine_config_clear (&cfg);

@@ -28,6 +28,8 @@ guest_cmdline="console=ttyS0 loglevel=4 panic=-1"
 # Guests run at emulation speed inside the nested sandbox.
 vmm_timeout=$((240 * ${TERRARIUM_TIMEOUT_SCALE:-1}))
 
+guest_modules=(-m virtio_pci -m virtio_blk -m virtio_rng -m button -m evdev)
+
 make_guest() {
   local adds=() s
   for s in "$top"/tests/guest/scenarios/*; do
@@ -36,8 +38,7 @@ make_guest() {
   for s in "${TERRARIUM_GUEST_BIN_DIR:?}"/guest-*; do
     [ -f "$s" ] && [ -x "$s" ] && adds+=(-a "$s=/scenarios/${s##*/guest-}")
   done
-  "$top/tools/make-test-guest" -k "$kroot" -o "$initrd" \
-    -m virtio_pci -m virtio_blk -m virtio_rng -m button -m evdev "${adds[@]}" || exit 1
+  "$top/tools/make-test-guest" -k "$kroot" -o "$initrd" "${guest_modules[@]}" "${adds[@]}" || exit 1
 }
 
 failures=0
@@ -65,6 +66,43 @@ run_vmm() {
   echo "--- serial console ($scenario)"
   cat "$log"
   echo "--- terrarium-vmm exit status: $vmm_status"
+}
+
+# wait_for FILE REGEX SECONDS
+wait_for() {
+  local i
+  for ((i = 0; i < $3 * 10; i++)); do
+    grep -qE "$2" "$1" 2>/dev/null && return 0
+    kill -0 "$vmm_pid" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+# start_vmm SCENARIO LOG [options]: in the background, sets vmm_pid.
+start_vmm() {
+  local scenario=$1 log=$2
+  shift 2
+  : >"$log"
+  "$vmm" --kernel "$kernel" --initrd "$initrd" --memory 256M \
+    --cmdline "$guest_cmdline terrarium.scenario=$scenario" --serial "file:$log" "$@" </dev/null &
+  vmm_pid=$!
+}
+
+wait_exit() {
+  local i
+  for ((i = 0; i < $1 * 10; i++)); do
+    kill -0 "$vmm_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$vmm_pid" 2>/dev/null; then
+    vmm_status=timeout
+    kill -9 "$vmm_pid"
+  else
+    wait "$vmm_pid"
+    vmm_status=$?
+  fi
+  vmm_pid=
 }
 
 finish() {

@@ -19,43 +19,6 @@ run_vmm reboot "$work/noreboot.log" --memory 256M --disk "$work/state.img" --no-
 [ "$vmm_status" -eq 3 ] && pass "--no-reboot: exit status 3 on reboot" || fail "--no-reboot: exit status $vmm_status"
 grep -q '^guest-reboot: second boot' "$work/noreboot.log" && fail "--no-reboot booted again" || pass "--no-reboot did not boot again"
 
-# wait_for FILE REGEX SECONDS
-wait_for() {
-  local i
-  for ((i = 0; i < $3 * 10; i++)); do
-    grep -qE "$2" "$1" 2>/dev/null && return 0
-    kill -0 "$vmm_pid" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
-
-# start_vmm SCENARIO LOG [options]: in the background, sets vmm_pid.
-start_vmm() {
-  local scenario=$1 log=$2
-  shift 2
-  : >"$log"
-  "$vmm" --kernel "$kernel" --initrd "$initrd" --memory 256M \
-    --cmdline "$guest_cmdline terrarium.scenario=$scenario" --serial "file:$log" "$@" </dev/null &
-  vmm_pid=$!
-}
-
-wait_exit() {
-  local i
-  for ((i = 0; i < $1 * 10; i++)); do
-    kill -0 "$vmm_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$vmm_pid" 2>/dev/null; then
-    vmm_status=timeout
-    kill -9 "$vmm_pid"
-  else
-    wait "$vmm_pid"
-    vmm_status=$?
-  fi
-  vmm_pid=
-}
-
 # vmm_call METHOD: calls the control interface (gdbus wants some --dest).
 vmm_call() {
   gdbus call --address "unix:path=$sock" --dest org.terrarium.Terrarium.Vmm \

@@ -3,7 +3,7 @@
 
 #include "config.h"
 
-#include "control.h"
+#include "control-private.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -17,17 +17,6 @@
 #include "control/terrarium-vmm-dbus.h"
 #include "log.h"
 
-struct control {
-  char *socket_path;
-  struct control_callbacks callbacks;
-  void *opaque;
-  GDBusServer *server;
-  GDBusAuthObserver *observer;
-  TerrariumVmm1 *skeleton;
-  GPtrArray *connections;  /* GDBusConnection, each with the skeleton exported */
-  GDBusNodeInfo *bus_info;
-  unsigned next_peer;
-};
 
 /* `gdbus call --address` (GLib < 2.80) treats every address as a message
  * bus and says Hello first; answering it lets people use the stock tool. */
@@ -166,21 +155,26 @@ control_new_connection (GDBusServer *server, GDBusConnection *connection, gpoint
   return TRUE;
 }
 
-/* Runs a callback and completes the call with its result. */
-static gboolean
-control_dispatch (struct control *control, int (*fn) (void *), const char *what,
-                  GDBusMethodInvocation *invocation)
+void
+control_complete (GDBusMethodInvocation *invocation, int ret, const char *what)
 {
-  int ret = fn ? fn (control->opaque) : -ENOTSUP;
-
   if (ret == 0)
     g_dbus_method_invocation_return_value (invocation, NULL);
   else
     g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR,
                                            ret == -ENOTSUP || ret == -ENOSYS ?
                                            G_DBUS_ERROR_NOT_SUPPORTED : G_DBUS_ERROR_FAILED,
-                                           "Cannot %s the virtual machine: %s", what,
-                                           g_strerror (-ret));
+                                           "Cannot %s: %s", what, g_strerror (-ret));
+}
+
+/* Runs a callback and completes the call with its result. */
+static gboolean
+control_dispatch (struct control *control, int (*fn) (void *), const char *what,
+                  GDBusMethodInvocation *invocation)
+{
+  g_autofree char *text = g_strdup_printf ("%s the virtual machine", what);
+
+  control_complete (invocation, fn ? fn (control->opaque) : -ENOTSUP, text);
   return TRUE;  /* handled */
 }
 
@@ -254,6 +248,7 @@ control_new (const char *socket_path, const struct control_callbacks *callbacks,
   g_signal_connect (control->skeleton, "handle-force-off", G_CALLBACK (on_force_off), control);
   g_signal_connect (control->skeleton, "handle-pause", G_CALLBACK (on_pause), control);
   g_signal_connect (control->skeleton, "handle-resume", G_CALLBACK (on_resume), control);
+  control_display_connect (control);
 
   control->observer = g_dbus_auth_observer_new ();
   g_signal_connect (control->observer, "allow-mechanism", G_CALLBACK (control_allow_mechanism), NULL);

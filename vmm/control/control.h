@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <stdbool.h>
+
 /*
  * The VMM's control interface: org.terrarium.Terrarium.Vmm1 (see
  * org.terrarium.Terrarium.Vmm.xml) served peer to peer on a Unix socket, to
@@ -21,6 +23,16 @@ struct control_callbacks {
   int (*force_off) (void *opaque);
   int (*pause) (void *opaque);
   int (*resume) (void *opaque);
+
+  /* Displays and input (control-display.c). */
+  int (*screenshot) (void *opaque, unsigned scanout, int fd);
+  int (*screenshot_to_file) (void *opaque, unsigned scanout, const char *path);
+  int (*set_display_size) (void *opaque, unsigned scanout, unsigned width, unsigned height);
+  int (*key) (void *opaque, unsigned code, bool pressed);
+  int (*pointer_motion) (void *opaque, unsigned scanout, int x, int y);
+  int (*pointer_motion_relative) (void *opaque, int dx, int dy);
+  int (*pointer_button) (void *opaque, unsigned button, bool pressed);
+  int (*pointer_wheel) (void *opaque, int steps);
 };
 
 struct control;

@@ -80,6 +80,14 @@ virtio_device_notify_queue (struct virtio_device *vdev, unsigned q)
 }
 
 void
+virtio_device_notify_config (struct virtio_device *vdev)
+{
+  atomic_fetch_add (&vdev->config_generation, 1);
+  if (vdev->transport && vdev->transport->notify_config)
+    vdev->transport->notify_config (vdev->transport_opaque);
+}
+
+void
 virtio_device_set_broken (struct virtio_device *vdev)
 {
   unsigned old = atomic_fetch_or (&vdev->status, VIRTIO_STATUS_NEEDS_RESET);

@@ -95,5 +95,8 @@ bool virtio_device_is_live (const struct virtio_device *vdev);
 /* After pushing used buffers on @q: interrupts the driver if it asked. */
 void virtio_device_notify_queue (struct virtio_device *vdev, unsigned q);
 
+/* The device's config changed (a new generation): a config interrupt. */
+void virtio_device_notify_config (struct virtio_device *vdev);
+
 /* The guest broke the rules: NEEDS_RESET, a config interrupt, no more work. */
 void virtio_device_set_broken (struct virtio_device *vdev);
