@@ -45,6 +45,9 @@ struct display {
   pthread_mutex_t lock;
   struct display_scanout scanouts[DISPLAY_MAX_SCANOUTS];
   GPtrArray *consumers;
+  /* Held across calls into the producer, so that display_set_producer() (the
+   * producer going away) waits for calls in progress. */
+  pthread_mutex_t producer_lock;
   struct display_producer_ops producer;
   void *producer_opaque;
 };
@@ -64,6 +67,7 @@ display_new (unsigned n_scanouts)
   display->n_scanouts = n_scanouts;
   pthread_mutex_init (&display->notify_lock, NULL);
   pthread_mutex_init (&display->lock, NULL);
+  pthread_mutex_init (&display->producer_lock, NULL);
   display->consumers = g_ptr_array_new ();
   return display;
 }
@@ -84,6 +88,7 @@ display_free (struct display *display)
   for (unsigned i = 0; i < display->n_scanouts; i++)
     display_surface_unref (display->scanouts[i].surface);
   pthread_mutex_destroy (&display->lock);
+  pthread_mutex_destroy (&display->producer_lock);
   pthread_mutex_destroy (&display->notify_lock);
   g_free (display);
 }
@@ -98,13 +103,13 @@ void
 display_set_producer (struct display *display, const struct display_producer_ops *ops,
                       void *opaque)
 {
-  pthread_mutex_lock (&display->lock);
+  pthread_mutex_lock (&display->producer_lock);
   if (ops)
     display->producer = *ops;
   else
     memset (&display->producer, 0, sizeof display->producer);
   display->producer_opaque = opaque;
-  pthread_mutex_unlock (&display->lock);
+  pthread_mutex_unlock (&display->producer_lock);
 }
 
 /* --- Surfaces --- */
@@ -479,9 +484,6 @@ void
 display_request_size (struct display *display, unsigned scanout, uint32_t width,
                       uint32_t height)
 {
-  struct display_producer_ops producer;
-  void *opaque;
-
   if (scanout >= display->n_scanouts)
     return;
   /* A viewer's window can be anything; the guest is only offered what a
@@ -491,11 +493,8 @@ display_request_size (struct display *display, unsigned scanout, uint32_t width,
   if (width == 0 || height == 0)
     width = height = 0;
 
-  pthread_mutex_lock (&display->lock);
-  producer = display->producer;
-  opaque = display->producer_opaque;
-  pthread_mutex_unlock (&display->lock);
-
-  if (producer.request_size)
-    producer.request_size (opaque, scanout, width, height);
+  pthread_mutex_lock (&display->producer_lock);
+  if (display->producer.request_size)
+    display->producer.request_size (display->producer_opaque, scanout, width, height);
+  pthread_mutex_unlock (&display->producer_lock);
 }

@@ -51,7 +51,8 @@ struct display_cursor {
   uint32_t hot_x, hot_y;
   int32_t x, y;              /* hotspot position in surface pixels */
   bool visible;
-  uint32_t pixels[DISPLAY_CURSOR_MAX * DISPLAY_CURSOR_MAX]; /* ARGB8888, premultiplied: no */
+  /* ARGB8888, not premultiplied; rows are @width pixels apart. */
+  uint32_t pixels[DISPLAY_CURSOR_MAX * DISPLAY_CURSOR_MAX];
 };
 
 /* What a consumer is told; each runs on the producer's thread and must not block. */
