@@ -23,7 +23,10 @@ kroot=$("$top/tools/fetch-kernel" --offline) || exit 1
 kver=$(ls "$kroot/lib/modules" | head -n 1)
 kernel=$kroot/boot/vmlinuz-$kver
 initrd=$work/guest.cpio.gz
-guest_cmdline="console=ttyS0 loglevel=4 panic=-1"
+# nokaslr: with KASLR, about one boot in six of a 4-vCPU 3 GiB guest
+# triple-faults before the kernel prints anything (a known open bug, see the
+# VMM core issue's note); the tests keep the kernel where boots are repeatable.
+guest_cmdline="console=ttyS0 loglevel=4 panic=-1 nokaslr"
 
 # Guests run at emulation speed inside the nested sandbox.
 vmm_timeout=$((240 * ${TERRARIUM_TIMEOUT_SCALE:-1}))
