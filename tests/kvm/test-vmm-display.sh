@@ -42,7 +42,7 @@ cat "$work/display.log"
 
 # 3: fbcon, captured when the guest powers off.
 guest_cmdline_saved=$guest_cmdline
-guest_cmdline="console=tty0 console=ttyS0 loglevel=7 panic=-1 nokaslr"
+guest_cmdline="console=tty0 console=ttyS0 loglevel=7 panic=-1"
 run_vmm fbcon "$work/fbcon.log" --memory 256M --screenshot-on-exit "$work/fbcon.png"
 guest_cmdline=$guest_cmdline_saved
 "$check" --fbcon "$work/fbcon.png" && pass "the text console shows the boot log" || fail "the text console screenshot shows no console text"
