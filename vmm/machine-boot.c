@@ -21,6 +21,8 @@
 #include "virtio/virtio-pci.h"
 #include "virtio/virtio-rng.h"
 #include "virtio/virtio-input.h"
+#include "virtio/virtio-net.h"
+#include "net/slirp.h"
 #include "virtio/gpu/virtio-gpu.h"
 
 /* PCI slots: 0 is the host bridge, 31 the LPC bridge; disks from 1, then rng. */
@@ -78,6 +80,25 @@ machine_boot_add_virtio (struct machine_boot *b, struct virtio_device *vdev, uns
   return 0;
 }
 
+/* The network card, on @net's NAT. */
+static int
+machine_boot_add_net (struct machine_boot *b, const struct machine_config *cfg,
+                      struct net_slirp *net, unsigned slot, char **why)
+{
+  uint8_t mac[6];
+  int ret;
+
+  net_config_get_mac (&cfg->net, cfg->uuid, mac);
+  b->net = virtio_net_new (&b->vm.mem, mac);
+  virtio_net_set_backend (b->net, net_slirp_wake, net);
+  ret = machine_boot_add_virtio (b, virtio_net_get_device (b->net), slot, &b->net_pci, why);
+  if (ret < 0)
+    return ret;
+  net_slirp_attach (net, &virtio_net_nic_ops, b->net);
+  b->net_backend = net;
+  return 0;
+}
+
 static int
 machine_boot_open_disks (struct disk **disks, const struct machine_config *cfg, char **why)
 {
@@ -98,7 +119,8 @@ machine_boot_open_disks (struct disk **disks, const struct machine_config *cfg, 
 
 struct machine_boot *
 machine_boot_new (const struct machine_config *cfg, const char *kvm_device,
-                  struct serial_backend *serial, struct display *display, char **why)
+                  struct serial_backend *serial, struct display *display,
+                  struct net_slirp *net, char **why)
 {
   struct machine_boot *b = g_new0 (struct machine_boot, 1);
   struct disk *disks[MACHINE_CONFIG_MAX_DISKS];
@@ -184,6 +206,8 @@ machine_boot_new (const struct machine_config *cfg, const char *kvm_device,
       if (machine_boot_add_virtio (b, virtio_rng_get_device (b->rng), slot++, &b->rng_pci, why) < 0)
         goto fail;
     }
+  if (net && machine_boot_add_net (b, cfg, net, slot++, why) < 0)
+    goto fail;
 
   /* What firmware would do before handing over to the kernel. */
   if ((ret = pci_bus_assign_resources (&b->pci)) < 0)
@@ -257,6 +281,16 @@ machine_boot_free (struct machine_boot *b)
     }
   if (b->rng)
     virtio_rng_destroy (b->rng);
+  /* The worker is gone with net_pci: nothing else reaches the card. */
+  if (b->net_backend)
+    net_slirp_attach (b->net_backend, NULL, NULL);
+  if (b->net_pci)
+    {
+      virtio_pci_destroy (b->net_pci);
+      g_free (b->net_pci);
+    }
+  if (b->net)
+    virtio_net_destroy (b->net);
   for (unsigned i = 0; i < b->n_blk; i++)
     {
       if (b->blk_pci[i])

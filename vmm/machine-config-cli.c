@@ -77,12 +77,24 @@ machine_config_cli_option_group (struct machine_config_cli *cli)
       N_("Serve the D-Bus control interface on this Unix socket"), N_("PATH") },
     { "no-reboot", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, machine_config_cli_cb,
       N_("Exit instead of rebooting when the guest reboots"), NULL },
+    { "spice", 0, 0, G_OPTION_ARG_CALLBACK, machine_config_cli_cb,
+      N_("Share the display over SPICE (off by default; 127.0.0.1 unless addr is given)"),
+      N_("port=N[,addr=A][,password-file=F][,tls-port=N,x509-dir=D][,disable-ticketing]") },
     { "display", 0, 0, G_OPTION_ARG_CALLBACK, machine_config_cli_cb,
       N_("Open a window on the guest's display (default none)"), N_("none|sdl") },
     { "scanouts", 0, 0, G_OPTION_ARG_CALLBACK, machine_config_cli_cb,
       N_("Number of displays (monitors), 1 to 4 (default 1)"), N_("N") },
     { "gpu-memory", 0, 0, G_OPTION_ARG_CALLBACK, machine_config_cli_cb,
       N_("Host memory the guest's GPU may use (default 256M)"), N_("SIZE") },
+    { "net", 0, 0, G_OPTION_ARG_CALLBACK, machine_config_cli_cb,
+      N_("Guest network: NAT (on, the default), none (off), or only forwarded ports "
+         "(isolated)"), N_("on|off|isolated") },
+    { "net-forward", 0, 0, G_OPTION_ARG_CALLBACK, machine_config_cli_cb,
+      N_("Forward a host port into the guest (host address 127.0.0.1 unless given); repeat "
+         "for more"), N_("[tcp:|udp:][HOSTADDR:]PORT-[GUESTADDR:]PORT") },
+    { "mac", 0, 0, G_OPTION_ARG_CALLBACK, machine_config_cli_cb,
+      N_("The guest network card's MAC address (default: derived from the UUID)"),
+      N_("MAC") },
     { "name", 0, 0, G_OPTION_ARG_CALLBACK, machine_config_cli_cb,
       N_("Name of the virtual machine"), N_("NAME") },
     { NULL }
@@ -99,7 +111,7 @@ int
 machine_config_cli_apply (struct machine_config_cli *cli, struct machine_config *cfg,
                           GError **error)
 {
-  bool disks_replaced = false;
+  bool disks_replaced = false, forwards_replaced = false;
 
   for (unsigned i = 0; i + 1 < cli->options->len; i += 2)
     {
@@ -112,6 +124,12 @@ machine_config_cli_apply (struct machine_config_cli *cli, struct machine_config 
             machine_disk_clear (&cfg->disks[d]);
           cfg->n_disks = 0;
           disks_replaced = true;
+        }
+      /* Like --disk: the command line's forwards replace the file's. */
+      if (g_str_equal (name, "net-forward") && !forwards_replaced)
+        {
+          net_config_clear_forwards (&cfg->net);
+          forwards_replaced = true;
         }
       if (machine_config_set_option (cfg, name, cli->options->pdata[i + 1], context, error) < 0)
         return -EINVAL;

@@ -32,6 +32,7 @@ machine_config_init (struct machine_config *cfg)
   cfg->scanouts = 1;
   cfg->gpu_memory = MACHINE_CONFIG_GPU_MEMORY_DEFAULT;
   cfg->window = MACHINE_WINDOW_NONE;
+  net_config_init (&cfg->net);
 }
 
 void
@@ -61,6 +62,7 @@ machine_config_clear (struct machine_config *cfg)
   g_free (cfg->serial_path);
   g_free (cfg->control);
   g_free (cfg->memory_origin);
+  spice_config_clear (&cfg->spice);
   machine_config_clear_disks (cfg);
   if (cfg->keyfile)
     g_key_file_unref (cfg->keyfile);
@@ -377,6 +379,11 @@ machine_config_set_option_bare (struct machine_config *cfg, const char *option, 
           return -EINVAL;
         }
     }
+  else if (g_str_equal (option, "spice"))
+    return spice_config_parse (value, &cfg->spice, error);
+  else if (g_str_equal (option, "net") || g_str_equal (option, "net-forward") ||
+           g_str_equal (option, "mac"))
+    return net_config_set_option (&cfg->net, option, value, error);
   else if (g_str_equal (option, "disk"))
     {
       struct machine_disk disk;
@@ -536,6 +543,11 @@ machine_config_from_keyfile (struct machine_config *cfg, GKeyFile *kf, const cha
         }
   }
 
+  if (spice_config_load_keyfile (&cfg->spice, kf, source, error) < 0)
+    return -EINVAL;
+  if (net_config_load_keyfile (&cfg->net, kf, source, error) < 0)
+    return -EINVAL;
+
   if (g_key_file_has_key (kf, GROUP_RNG, "enabled", NULL))
     {
       g_autofree char *value = g_key_file_get_string (kf, GROUP_RNG, "enabled", NULL);
@@ -639,6 +651,9 @@ machine_config_to_keyfile (struct machine_config *cfg)
     kf_set (kf, GROUP_DISPLAY, "window", cfg->window == MACHINE_WINDOW_SDL ? "sdl" : "none");
   }
 
+  spice_config_save_keyfile (&cfg->spice, kf);
+  net_config_save_keyfile (&cfg->net, kf);
+
   /* Disk i keeps group diskI and whatever unknown keys it had. */
   groups = g_key_file_get_groups (kf, NULL);
   for (unsigned i = 0; groups[i]; i++)
@@ -679,9 +694,8 @@ machine_config_save (struct machine_config *cfg, const char *path, GError **erro
   return 0;
 }
 
-/* MemTotal from /proc/meminfo in bytes, 0 when unknown. */
-static uint64_t
-machine_config_host_ram (void)
+uint64_t
+machine_config_host_memory (void)
 {
   g_autofree char *meminfo = NULL;
   const char *p;
@@ -697,7 +711,7 @@ machine_config_host_ram (void)
 int
 machine_config_validate (const struct machine_config *cfg, GError **error)
 {
-  uint64_t host = machine_config_host_ram ();
+  uint64_t host = machine_config_host_memory ();
 
   if (!cfg->kernel)
     {

@@ -5,6 +5,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "net/net-config.h"
+#include "spice/spice-config.h"
+
 /*
  * The per-VM configuration: THE one definition of the key file the app writes
  * and `terrarium-vmm --config FILE` reads (format: vmm/machine-config.md), and
@@ -71,6 +74,10 @@ struct machine_config {
   unsigned scanouts;        /* 1..MACHINE_CONFIG_MAX_SCANOUTS */
   uint64_t gpu_memory;      /* cap on host memory for the guest's GPU resources */
   enum machine_window window;
+  /* [spice]: remote viewing, off unless enabled */
+  struct spice_config spice;
+  /* [network]: user-mode NAT, on unless disabled */
+  struct net_config net;
   unsigned n_disks;
   struct machine_disk disks[MACHINE_CONFIG_MAX_DISKS];
 
@@ -105,11 +112,16 @@ char *machine_config_to_data (struct machine_config *cfg, gsize *len);
  * host (at most its MemTotal). Returns 0 or -EINVAL with @error set.
  */
 int machine_config_validate (const struct machine_config *cfg, GError **error);
+/* The host's RAM (MemTotal in /proc/meminfo) in bytes, 0 when unknown: the
+ * most memory a guest may have. */
+uint64_t machine_config_host_memory (void);
 
 /*
  * Sets one option by its command-line name ("kernel", "initrd", "cmdline",
  * "memory", "cpus", "disk" (appends), "serial", "control", "no-reboot",
- * "name", "uuid", "rng"), with @value as on the command line (NULL for
+ * "name", "uuid", "rng", "spice" (replaces the whole [spice] group), "net",
+ * "net-forward" (appends), "mac"), with
+ * @value as on the command line (NULL for
  * no-reboot means true). @context prefixes error messages ("--memory").
  */
 int machine_config_set_option (struct machine_config *cfg, const char *option,

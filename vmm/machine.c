@@ -17,9 +17,13 @@
 #include "control/control.h"
 #include "display/display.h"
 #include "ui/sdl.h"
+#include "audio/audio.h"
+#include "spice/spice-remote.h"
 #include "exit-status.h"
 #include "log.h"
 #include "machine-boot.h"
+#include "net/slirp.h"
+#include "virtio/virtio-net.h"
 
 /* How long a guest gets to shut down after the power button (SIGTERM). */
 #define MACHINE_SHUTDOWN_TIMEOUT_S 60
@@ -94,9 +98,11 @@ machine_reboot (struct machine *m, char **why)
       g_clear_pointer (&m->request_source, g_source_unref);
     }
   g_clear_pointer (&m->boot, machine_boot_free);
-  m->boot = machine_boot_new (m->cfg, m->kvm_device, &m->serial, m->display, why);
+  m->boot = machine_boot_new (m->cfg, m->kvm_device, &m->serial, m->display, m->net, why);
   if (!m->boot)
     return -EIO;
+  if (m->boot->net && m->net_link_down)
+    virtio_net_set_link (m->boot->net, false);
   return machine_attach_boot (m, why);
 }
 
@@ -337,6 +343,104 @@ machine_pointer_wheel (void *data, int steps)
   return 0;
 }
 
+/* SPICE: started at boot (--spice) or over D-Bus; its clients become signals. */
+
+static struct input_router *
+machine_spice_router (void *data)
+{
+  struct machine *m = data;
+
+  return m->boot ? &m->boot->input_router : NULL;
+}
+
+static void
+machine_spice_client_event (void *data, bool connected, const char *address)
+{
+  struct machine *m = data;
+
+  control_spice_client_event (m->control, connected, address);
+}
+
+static const struct spice_remote_ops machine_spice_ops = {
+  .router = machine_spice_router,
+  .client_event = machine_spice_client_event,
+};
+
+static int
+machine_spice_start (void *data, char **why)
+{
+  struct machine *m = data;
+
+  return spice_remote_start (m->spice, why);
+}
+
+static int
+machine_spice_stop (void *data, char **why)
+{
+  struct machine *m = data;
+
+  spice_remote_stop (m->spice);
+  return 0;
+}
+
+static int
+machine_spice_set_password (void *data, const char *password, char **why)
+{
+  struct machine *m = data;
+
+  return spice_remote_set_password (m->spice, password, why);
+}
+
+static int
+machine_spice_connection_file (void *data, char **contents, char **why)
+{
+  struct machine *m = data;
+
+  return spice_remote_connection_file (m->spice, contents, why);
+}
+
+/* The guest's network over D-Bus. */
+
+static int
+machine_net_set_link (void *data, bool up)
+{
+  struct machine *m = data;
+
+  if (!m->net || !m->boot || !m->boot->net)
+    return -ENOTSUP;
+  m->net_link_down = !up;
+  virtio_net_set_link (m->boot->net, up);
+  g_message ("the guest's network link is %s", up ? "up" : "down");
+  return 0;
+}
+
+static int
+machine_net_get_link (void *data, bool *up)
+{
+  struct machine *m = data;
+
+  if (!m->net || !m->boot || !m->boot->net)
+    return -ENOTSUP;
+  *up = virtio_net_get_link (m->boot->net);
+  return 0;
+}
+
+static int
+machine_net_list_forwards (void *data, char ***specs)
+{
+  struct machine *m = data;
+  const struct net_forward *f;
+  unsigned n;
+
+  if (!m->net)
+    return -ENOTSUP;
+  f = net_slirp_get_forwards (m->net, &n);
+  *specs = g_new0 (char *, n + 1);
+  for (unsigned i = 0; i < n; i++)
+    (*specs)[i] = net_forward_to_string (&f[i]);
+  return 0;
+}
+
 static const struct control_callbacks machine_control_callbacks = {
   .power_button = machine_power_button,
   .reset = machine_reset,
@@ -351,6 +455,13 @@ static const struct control_callbacks machine_control_callbacks = {
   .pointer_motion_relative = machine_pointer_motion_relative,
   .pointer_button = machine_pointer_button,
   .pointer_wheel = machine_pointer_wheel,
+  .spice_start = machine_spice_start,
+  .spice_stop = machine_spice_stop,
+  .spice_set_password = machine_spice_set_password,
+  .spice_connection_file = machine_spice_connection_file,
+  .net_set_link = machine_net_set_link,
+  .net_get_link = machine_net_get_link,
+  .net_list_forwards = machine_net_list_forwards,
 };
 
 /* The SDL window calls from its own thread; its events are replayed here. */
@@ -497,9 +608,18 @@ machine_create (struct machine *m, const struct machine_config *cfg, const char 
       ret = control_new (cfg->control, &machine_control_callbacks, m, &m->control, why);
       if (ret < 0)
         return ret;
+      control_attach_display (m->control, m->display);
     }
 
-  m->boot = machine_boot_new (cfg, kvm_device, &m->serial, m->display, why);
+  /* Before the boot: a busy forwarded port stops the VM before it starts. */
+  if (cfg->net.enabled)
+    {
+      m->net = net_slirp_new (&cfg->net, NULL, why);
+      if (!m->net)
+        return -EADDRINUSE;
+    }
+
+  m->boot = machine_boot_new (cfg, kvm_device, &m->serial, m->display, m->net, why);
   if (!m->boot)
     return -EIO;
 
@@ -508,6 +628,16 @@ machine_create (struct machine *m, const struct machine_config *cfg, const char 
       m->window = sdl_window_new (m->display, &machine_ui_ops, m, why);
       if (!m->window)
         return -EIO;
+    }
+
+  m->audio = audio_new ();
+  m->spice = spice_remote_new (&cfg->spice, m->display, m->audio, cfg->name, cfg->uuid,
+                               &machine_spice_ops, m);
+  if (cfg->spice.enabled)
+    {
+      ret = spice_remote_start (m->spice, why);
+      if (ret < 0)
+        return ret;
     }
   return 0;
 }
@@ -560,7 +690,11 @@ machine_destroy (struct machine *m)
     }
   /* The window first: it reads the display, which the GPU writes. */
   g_clear_pointer (&m->window, sdl_window_free);
+  g_clear_pointer (&m->spice, spice_remote_free);
+  g_clear_pointer (&m->audio, audio_free);
   g_clear_pointer (&m->boot, machine_boot_free);
+  g_clear_pointer (&m->net, net_slirp_free);
+  control_detach_display (m->control);
   g_clear_pointer (&m->display, display_free);
   g_free (m->screenshot_on_exit);
   /* After the devices: whatever the guest printed last still gets out. */

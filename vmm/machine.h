@@ -23,8 +23,12 @@ struct virtio_pci;
 struct virtio_rng;
 struct virtio_input;
 struct virtio_gpu;
+struct virtio_net;
+struct net_slirp;
 struct display;
 struct sdl_window;
+struct spice_remote;
+struct audio;
 
 /*
  * One boot of the machine: the VM, its devices and vCPUs. A guest reset tears
@@ -52,6 +56,10 @@ struct machine_boot {
   struct virtio_input *input[3];
   struct virtio_pci *input_pci[3];
   struct input_router input_router;
+  /* The network card, attached to the machine's NAT; NULL: no network. */
+  struct virtio_net *net;
+  struct virtio_pci *net_pci;
+  struct net_slirp *net_backend;
   /* How far setup got, for teardown. */
   bool vm_created, pm_up, rtc_up, com1_up, kbc_up, pci_up, host_up, vcpus_up;
 };
@@ -69,6 +77,10 @@ struct machine {
   struct control *control;
   struct display *display;         /* outlives boots, so viewers stay attached */
   struct sdl_window *window;
+  struct audio *audio;             /* the guest's sound, for PulseAudio and SPICE */
+  struct spice_remote *spice;      /* sharing over SPICE, started or not */
+  struct net_slirp *net;           /* the guest's NAT; outlives boots, NULL: no network */
+  bool net_link_down;              /* unplugged over D-Bus: each boot's card too */
   char *screenshot_on_exit;
   struct machine_boot *boot;
   GMainLoop *loop;

@@ -16,6 +16,11 @@ struct control {
   GPtrArray *connections;  /* GDBusConnection, each with the skeleton exported */
   GDBusNodeInfo *bus_info;
   unsigned next_peer;
+  /* Display sharing (control-surface.c); NULL until control_attach_display(). */
+  struct display *display;
+  struct display_consumer *surface_consumer;
+  GSource *surface_source;
+  gint64 surface_last;
 };
 
 /* Answers @invocation from a callback's result: nothing, or a D-Bus error
@@ -24,3 +29,9 @@ void control_complete (GDBusMethodInvocation *invocation, int ret, const char *w
 
 /* Connects the display and input methods (control-display.c). */
 void control_display_connect (struct control *control);
+/* Connects GetSurface (control-surface.c). */
+void control_surface_connect (struct control *control);
+/* Connects the SPICE methods (control-spice.c). */
+void control_spice_connect (struct control *control);
+/* Connects the network methods (control-net.c). */
+void control_net_connect (struct control *control);

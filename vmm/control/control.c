@@ -249,6 +249,9 @@ control_new (const char *socket_path, const struct control_callbacks *callbacks,
   g_signal_connect (control->skeleton, "handle-pause", G_CALLBACK (on_pause), control);
   g_signal_connect (control->skeleton, "handle-resume", G_CALLBACK (on_resume), control);
   control_display_connect (control);
+  control_spice_connect (control);
+  control_net_connect (control);
+  control_surface_connect (control);
 
   control->observer = g_dbus_auth_observer_new ();
   g_signal_connect (control->observer, "allow-mechanism", G_CALLBACK (control_allow_mechanism), NULL);
@@ -287,6 +290,7 @@ control_free (struct control *control)
 {
   if (!control)
     return;
+  control_detach_display (control);
   if (control->server)
     {
       g_dbus_server_stop (control->server);

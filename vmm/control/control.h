@@ -33,6 +33,18 @@ struct control_callbacks {
   int (*pointer_motion_relative) (void *opaque, int dx, int dy);
   int (*pointer_button) (void *opaque, unsigned button, bool pressed);
   int (*pointer_wheel) (void *opaque, int steps);
+
+  /* SPICE (control-spice.c): these set *why (g_free) for the caller's error. */
+  int (*spice_start) (void *opaque, char **why);
+  int (*spice_stop) (void *opaque, char **why);
+  int (*spice_set_password) (void *opaque, const char *password, char **why);
+  int (*spice_connection_file) (void *opaque, char **contents, char **why);
+
+  /* The guest's network (control-net.c); -ENOTSUP without a network card.
+   * list_forwards fills *specs (a NULL-terminated strv, g_strfreev). */
+  int (*net_set_link) (void *opaque, bool up);
+  int (*net_get_link) (void *opaque, bool *up);
+  int (*net_list_forwards) (void *opaque, char ***specs);
 };
 
 struct control;
@@ -53,3 +65,14 @@ void control_free (struct control *control);
  * State property and emits StateChanged to every client when it changed. */
 void control_set_state (struct control *control, const char *state);
 const char *control_get_state (struct control *control);
+
+/*
+ * Shares @display with clients: GetSurface, and SurfaceChanged, Damage and
+ * CursorChanged as the guest draws. Detach before the display is freed.
+ */
+struct display;
+void control_attach_display (struct control *control, struct display *display);
+void control_detach_display (struct control *control);
+
+/* Emits SpiceClientConnected or SpiceClientDisconnected to every client. */
+void control_spice_client_event (struct control *control, bool connected, const char *address);

@@ -12,9 +12,11 @@
 #include "log.h"
 
 struct sdl_gl {
-  GLuint program, vbo, vao, texture;
+  GLuint program, vbo, vao, texture, cursor_texture;
+  GLint use_alpha;                  /* the uniform's location */
   bool have_vao;
   uint32_t tex_width, tex_height;   /* 0: no surface */
+  bool have_cursor;
   GLint max_texture_size;
 };
 
@@ -31,10 +33,13 @@ static const char vertex_body[] =
 
 static const char fragment_body[] =
   "uniform sampler2D tex;\n"
+  "uniform float use_alpha;\n"
   "VARYING_IN vec2 v_uv;\n"
   "void main () {\n"
-  /* The X byte of XRGB8888 is undefined: the image is opaque. */
-  "  FRAG_COLOR = vec4 (TEXTURE (tex, v_uv).rgb, 1.0);\n"
+  "  vec4 t = TEXTURE (tex, v_uv);\n"
+  /* The X byte of XRGB8888 is undefined: the screen is opaque; the cursor
+   * (ARGB8888) is not. */
+  "  FRAG_COLOR = vec4 (t.rgb, mix (1.0, t.a, use_alpha));\n"
   "}\n";
 
 static const char prelude_330_vs[] =
@@ -113,6 +118,8 @@ sdl_gl_build_program (struct sdl_gl *gl, bool glsl_330, char **why)
     }
   glUseProgram (gl->program);
   glUniform1i (glGetUniformLocation (gl->program, "tex"), 0);
+  gl->use_alpha = glGetUniformLocation (gl->program, "use_alpha");
+  glUniform1f (gl->use_alpha, 0.f);
   return true;
 }
 
@@ -156,8 +163,15 @@ sdl_gl_new (char **why)
   glVertexAttribPointer (1, 2, GL_FLOAT, GL_FALSE, 4 * sizeof (GLfloat),
                          (void *) (2 * sizeof (GLfloat)));
 
-  glGenTextures (1, &gl->texture);
   glActiveTexture (GL_TEXTURE0);
+  glGenTextures (1, &gl->cursor_texture);
+  glBindTexture (GL_TEXTURE_2D, gl->cursor_texture);
+  /* Cursors are pixel art: scaled by whole pixels, not smoothed. */
+  glTexParameteri (GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+  glTexParameteri (GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+  glTexParameteri (GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+  glTexParameteri (GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+  glGenTextures (1, &gl->texture);
   glBindTexture (GL_TEXTURE_2D, gl->texture);
   glTexParameteri (GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
   glTexParameteri (GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
@@ -175,6 +189,8 @@ sdl_gl_free (struct sdl_gl *gl)
     return;
   if (gl->texture)
     glDeleteTextures (1, &gl->texture);
+  if (gl->cursor_texture)
+    glDeleteTextures (1, &gl->cursor_texture);
   if (gl->vbo)
     glDeleteBuffers (1, &gl->vbo);
   if (gl->vao)
@@ -225,8 +241,21 @@ sdl_gl_update (struct sdl_gl *gl, const struct display_surface *surface,
 }
 
 void
+sdl_gl_set_cursor (struct sdl_gl *gl, const struct display_cursor *cursor)
+{
+  gl->have_cursor = cursor && cursor->width > 0 && cursor->height > 0;
+  if (!gl->have_cursor)
+    return;
+  glBindTexture (GL_TEXTURE_2D, gl->cursor_texture);
+  glPixelStorei (GL_UNPACK_ROW_LENGTH, 0);
+  /* ARGB8888 in a little-endian word is B, G, R, A in memory. */
+  glTexImage2D (GL_TEXTURE_2D, 0, GL_RGBA8, (GLsizei) cursor->width, (GLsizei) cursor->height,
+                0, GL_BGRA, GL_UNSIGNED_BYTE, cursor->pixels);
+}
+
+void
 sdl_gl_draw (struct sdl_gl *gl, int drawable_width, int drawable_height,
-             const struct sdl_viewport *viewport)
+             const struct sdl_viewport *viewport, const struct sdl_viewport *cursor)
 {
   glViewport (0, 0, drawable_width, drawable_height);
   glClearColor (0.f, 0.f, 0.f, 1.f);
@@ -241,4 +270,17 @@ sdl_gl_draw (struct sdl_gl *gl, int drawable_width, int drawable_height,
     glBindVertexArray (gl->vao);
   glBindTexture (GL_TEXTURE_2D, gl->texture);
   glDrawArrays (GL_TRIANGLE_STRIP, 0, 4);
+
+  if (!cursor || !gl->have_cursor || cursor->width <= 0 || cursor->height <= 0)
+    return;
+  /* The same quad, in the cursor's rectangle, blended over the screen. */
+  glViewport (cursor->x, drawable_height - cursor->y - cursor->height, cursor->width,
+              cursor->height);
+  glEnable (GL_BLEND);
+  glBlendFunc (GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA);
+  glUniform1f (gl->use_alpha, 1.f);
+  glBindTexture (GL_TEXTURE_2D, gl->cursor_texture);
+  glDrawArrays (GL_TRIANGLE_STRIP, 0, 4);
+  glUniform1f (gl->use_alpha, 0.f);
+  glDisable (GL_BLEND);
 }

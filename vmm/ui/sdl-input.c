@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "input/keymap.h"
 #include "sdl-private.h"
 
@@ -46,37 +48,91 @@ sdl_input_set_grab (struct sdl_window *w, bool grabbed)
   if (w->ops.grab_changed)
     w->ops.grab_changed (w->opaque, grabbed);
   sdl_input_update_cursor (w);
+  /* The cursor moves between the window system and our picture. */
+  w->redraw = true;
 }
 
 /* The guest's pointer image as the window's cursor: it follows the host
- * pointer without lag, which is where the tablet puts the guest's anyway. */
+ * pointer without lag, which is where the tablet puts the guest's anyway.
+ * It is scaled like the guest's screen, so that it keeps its size on it. */
 void
-sdl_input_update_cursor (struct sdl_window *w)
+sdl_input_rebuild_cursor (struct sdl_window *w)
 {
-  struct display_cursor *c = g_new (struct display_cursor, 1);
+  const struct display_cursor *c = w->guest_cursor;
   SDL_Cursor *old = w->cursor;
+  struct sdl_cursor_geometry geo;
 
-  display_get_cursor (w->display, 0, c);
+  sdl_geometry_cursor (&w->viewport, w->surface ? w->surface->width : 0,
+                       w->surface ? w->surface->height : 0, c->width, c->height, c->hot_x,
+                       c->hot_y, &geo);
+  if (w->cursor && memcmp (&geo, &w->cursor_geometry, sizeof geo) == 0)
+    return;
   w->cursor = NULL;
-  if (c->width > 0 && c->height > 0)
+  if (geo.width > 0 && geo.height > 0)
     {
-      SDL_Surface *image = SDL_CreateRGBSurfaceWithFormatFrom (
-        c->pixels, (int) c->width, (int) c->height, 32, (int) c->width * 4,
-        SDL_PIXELFORMAT_ARGB8888);
+      SDL_Surface *image = SDL_CreateRGBSurfaceWithFormat (0, geo.width, geo.height, 32,
+                                                           SDL_PIXELFORMAT_ARGB8888);
 
-      if (image)
+      if (image && image->pitch == geo.width * 4)
         {
-          w->cursor = SDL_CreateColorCursor (image, (int) c->hot_x, (int) c->hot_y);
-          SDL_FreeSurface (image);
+          sdl_geometry_scale_pixels (c->pixels, (int) c->width, (int) c->height, image->pixels,
+                                     geo.width, geo.height);
+          w->cursor = SDL_CreateColorCursor (image, geo.hot_x, geo.hot_y);
         }
+      SDL_FreeSurface (image);
     }
+  w->cursor_geometry = geo;
   /* No image from the guest: it draws its pointer itself, if at all. */
   SDL_SetCursor (w->cursor ? w->cursor : SDL_GetDefaultCursor ());
   if (old)
     SDL_FreeCursor (old);
+}
+
+void
+sdl_input_update_cursor (struct sdl_window *w)
+{
+  struct display_cursor *c = g_new (struct display_cursor, 1);
+  struct display_cursor *old = w->guest_cursor;
+  bool same_image;
+
+  display_get_cursor (w->display, 0, c);
+  /* Moves are frequent; new images are not. */
+  same_image = c->width == old->width && c->height == old->height && c->hot_x == old->hot_x &&
+               c->hot_y == old->hot_y &&
+               memcmp (c->pixels, old->pixels, (size_t) c->width * c->height * 4) == 0;
+  w->guest_cursor = c;
+  g_free (old);
+  if (!same_image)
+    {
+      if (w->gl)
+        sdl_gl_set_cursor (w->gl, c);
+      /* Made again from the new image, even at the same size. */
+      if (w->cursor)
+        SDL_SetCursor (SDL_GetDefaultCursor ());
+      g_clear_pointer (&w->cursor, SDL_FreeCursor);
+    }
+  sdl_input_rebuild_cursor (w);
   if (!w->grabbed)
     SDL_ShowCursor (c->width == 0 || c->visible ? SDL_ENABLE : SDL_DISABLE);
-  g_free (c);
+  else
+    w->redraw = true;  /* the window draws the guest's cursor itself */
+}
+
+bool
+sdl_input_cursor_rect (struct sdl_window *w, struct sdl_viewport *rect)
+{
+  const struct display_cursor *c = w->guest_cursor;
+  int x, y;
+
+  if (!w->surface || !c->visible || w->cursor_geometry.width <= 0)
+    return false;
+  sdl_geometry_surface_to_window (&w->viewport, w->surface->width, w->surface->height, c->x,
+                                  c->y, &x, &y);
+  rect->x = x - w->cursor_geometry.hot_x;
+  rect->y = y - w->cursor_geometry.hot_y;
+  rect->width = w->cursor_geometry.width;
+  rect->height = w->cursor_geometry.height;
+  return true;
 }
 
 static void

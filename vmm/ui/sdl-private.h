@@ -43,6 +43,8 @@ struct sdl_window {
   bool swallow_g_release;   /* the G of Ctrl+Alt+G is not the guest's */
   uint8_t keys_down[(KEY_MAX + 1) / 8];
   SDL_Cursor *cursor;
+  struct display_cursor *guest_cursor;       /* the display's, as last read */
+  struct sdl_cursor_geometry cursor_geometry;/* what @cursor was made with */
 
   gint64 last_close;        /* monotonic µs of the last close request, 0: none */
   int set_width, set_height;/* the size we gave the window: its resize event is ours */
@@ -58,4 +60,10 @@ struct sdl_window {
 void sdl_input_handle (struct sdl_window *w, const SDL_Event *event);
 void sdl_input_release_all (struct sdl_window *w);
 void sdl_input_set_grab (struct sdl_window *w, bool grabbed);
+/* Reads the guest's cursor from the display. */
 void sdl_input_update_cursor (struct sdl_window *w);
+/* Makes the window system's cursor again if the viewport's scale changed. */
+void sdl_input_rebuild_cursor (struct sdl_window *w);
+/* Where the window draws the guest's cursor itself (while the pointer is
+ * grabbed, the window system shows none); false when it is hidden. */
+bool sdl_input_cursor_rect (struct sdl_window *w, struct sdl_viewport *rect);

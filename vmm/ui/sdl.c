@@ -47,6 +47,8 @@ sdl_window_update_viewport (struct sdl_window *w)
   else
     w->viewport = (struct sdl_viewport) { 0, 0, 0, 0 };
   w->redraw = true;
+  /* The cursor scales with the picture. */
+  sdl_input_rebuild_cursor (w);
 }
 
 /* The window follows the guest's mode unless the user is resizing it; a
@@ -197,9 +199,11 @@ static void
 sdl_window_draw (struct sdl_window *w)
 {
   int width, height;
+  struct sdl_viewport cursor;
+  bool draw_cursor = w->grabbed && sdl_input_cursor_rect (w, &cursor);
 
   SDL_GL_GetDrawableSize (w->window, &width, &height);
-  sdl_gl_draw (w->gl, width, height, &w->viewport);
+  sdl_gl_draw (w->gl, width, height, &w->viewport, draw_cursor ? &cursor : NULL);
   SDL_GL_SwapWindow (w->window);
   w->redraw = false;
   atomic_fetch_add (&w->frames, 1);
@@ -296,6 +300,7 @@ sdl_window_open (struct sdl_window *w, char **why)
   w->gl = sdl_gl_new (why);
   if (!w->gl)
     return false;
+  w->guest_cursor = g_new0 (struct display_cursor, 1);
   sdl_window_update_viewport (w);
   w->consumer = display_subscribe (w->display, &sdl_window_consumer_ops, w);
   return true;
@@ -316,6 +321,7 @@ sdl_window_close (struct sdl_window *w)
     SDL_DestroyWindow (w->window);
   if (w->cursor)
     SDL_FreeCursor (w->cursor);
+  g_clear_pointer (&w->guest_cursor, g_free);
   w->context = NULL;
   w->window = NULL;
   w->cursor = NULL;

@@ -72,9 +72,18 @@ virtio_pci_notify_config (void *opaque)
   virtio_pci_raise (vp, atomic_load (&vp->config_vector), VIRTIO_PCI_ISR_CONFIG_BIT);
 }
 
+static void virtio_pci_kick (struct virtio_pci *vp, unsigned q);
+
+static void
+virtio_pci_kick_queue (void *opaque, unsigned q)
+{
+  virtio_pci_kick (opaque, q);
+}
+
 static const struct virtio_transport_ops virtio_pci_transport_ops = {
   .notify_queue = virtio_pci_notify_queue,
   .notify_config = virtio_pci_notify_config,
+  .kick_queue = virtio_pci_kick_queue,
 };
 
 /* ---- reset and queue work ---- */
@@ -521,6 +530,7 @@ virtio_pci_class (uint16_t device_id)
   switch (device_id)
     {
     case VIRTIO_ID_BLOCK: return 0x018000;  /* mass storage, other */
+    case VIRTIO_ID_NET: return 0x020000;    /* Ethernet controller */
     case VIRTIO_ID_RNG: return 0x00ff00;
     default: return 0xff0000;
     }

@@ -80,6 +80,17 @@ virtio_device_notify_queue (struct virtio_device *vdev, unsigned q)
 }
 
 void
+virtio_device_kick_queue (struct virtio_device *vdev, unsigned q)
+{
+  if (q >= vdev->ops->num_queues)
+    return;
+  if (vdev->transport && vdev->transport->kick_queue)
+    vdev->transport->kick_queue (vdev->transport_opaque, q);
+  else if (virtio_device_is_live (vdev))
+    vdev->ops->queue_notify (vdev, q);
+}
+
+void
 virtio_device_notify_config (struct virtio_device *vdev)
 {
   atomic_fetch_add (&vdev->config_generation, 1);

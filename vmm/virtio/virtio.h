@@ -52,6 +52,9 @@ struct virtio_transport_ops {
   void (*notify_queue) (void *opaque, unsigned q);
   /* Config change, including NEEDS_RESET; any thread. */
   void (*notify_config) (void *opaque);
+  /* Runs queue_notify for @q where the driver's kicks run it (the worker),
+   * for work that arrives from the host side; any thread. */
+  void (*kick_queue) (void *opaque, unsigned q);
 };
 
 struct virtio_device {
@@ -94,6 +97,11 @@ bool virtio_device_is_live (const struct virtio_device *vdev);
 
 /* After pushing used buffers on @q: interrupts the driver if it asked. */
 void virtio_device_notify_queue (struct virtio_device *vdev, unsigned q);
+
+/* Host-side work for queue @q (frames to receive, say): the transport runs
+ * queue_notify(@q) on its worker. Without a transport that can, it runs here
+ * (unit tests). Any thread. */
+void virtio_device_kick_queue (struct virtio_device *vdev, unsigned q);
 
 /* The device's config changed (a new generation): a config interrupt. */
 void virtio_device_notify_config (struct virtio_device *vdev);

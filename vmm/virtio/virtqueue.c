@@ -205,20 +205,41 @@ virtqueue_pop (struct virtqueue *vq, struct virtqueue_elem *elem)
 }
 
 void
-virtqueue_push (struct virtqueue *vq, const struct virtqueue_elem *elem, uint32_t written)
+virtqueue_fill (struct virtqueue *vq, const struct virtqueue_elem *elem, uint32_t written,
+                unsigned n)
 {
   struct vring_used_elem *e;
 
   if (!vq->ready || vq->broken)
     return;
-  e = &vq->used->ring[vq->used_idx & (vq->size - 1)];
+  e = &vq->used->ring[(uint16_t) (vq->used_idx + n) & (vq->size - 1)];
   __atomic_store_n (&e->id, elem->head, __ATOMIC_RELAXED);
   __atomic_store_n (&e->len, (uint32_t) MIN ((uint64_t) written, elem->in_len),
                     __ATOMIC_RELAXED);
-  vq->used_idx++;
+}
+
+void
+virtqueue_flush (struct virtqueue *vq, unsigned count)
+{
+  if (!vq->ready || vq->broken || count == 0)
+    return;
+  vq->used_idx += count;
   vq->unsignalled = true;
-  /* Release: the element is visible before the index that publishes it. */
+  /* Release: the elements are visible before the index that publishes them. */
   __atomic_store_n (&vq->used->idx, vq->used_idx, __ATOMIC_RELEASE);
+}
+
+void
+virtqueue_push (struct virtqueue *vq, const struct virtqueue_elem *elem, uint32_t written)
+{
+  virtqueue_fill (vq, elem, written, 0);
+  virtqueue_flush (vq, 1);
+}
+
+void
+virtqueue_unpop (struct virtqueue *vq, unsigned count)
+{
+  vq->last_avail_idx -= count;
 }
 
 bool
@@ -263,6 +284,24 @@ virtqueue_enable_notify (struct virtqueue *vq)
   /* The driver checks avail_event after publishing idx; we do the mirror. */
   __atomic_thread_fence (__ATOMIC_SEQ_CST);
   return __atomic_load_n (&vq->avail->idx, __ATOMIC_ACQUIRE) != vq->last_avail_idx;
+}
+
+bool
+virtqueue_notify_on_more (struct virtqueue *vq, unsigned have)
+{
+  uint16_t want = vq->last_avail_idx + have;
+
+  if (!vq->ready || vq->broken)
+    return false;
+  if (vq->event_idx)
+    {
+      uint16_t *avail_event = (uint16_t *) &vq->used->ring[vq->size];
+
+      __atomic_store_n (avail_event, want, __ATOMIC_RELAXED);
+    }
+  __atomic_thread_fence (__ATOMIC_SEQ_CST);
+  return (uint16_t) (__atomic_load_n (&vq->avail->idx, __ATOMIC_ACQUIRE) - vq->last_avail_idx) >
+         have;
 }
 
 size_t

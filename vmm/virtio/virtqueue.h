@@ -79,12 +79,29 @@ int virtqueue_pop (struct virtqueue *vq, struct virtqueue_elem *elem);
 /* Returns @elem to the driver with @written bytes put in its writable part. */
 void virtqueue_push (struct virtqueue *vq, const struct virtqueue_elem *elem, uint32_t written);
 
+/*
+ * A reply spread over several requests (virtio-net's mergeable receive
+ * buffers) is published at once: fill puts @elem in the used ring @n places
+ * after the last published one, unseen by the driver until flush publishes
+ * @count filled elements. Unpop gives the last @count popped requests back
+ * instead (not yet filled; they are read and checked again at the next pop).
+ */
+void virtqueue_fill (struct virtqueue *vq, const struct virtqueue_elem *elem, uint32_t written,
+                     unsigned n);
+void virtqueue_flush (struct virtqueue *vq, unsigned count);
+void virtqueue_unpop (struct virtqueue *vq, unsigned count);
+
 /* After pushes: whether the driver wants an interrupt now. */
 bool virtqueue_should_notify (struct virtqueue *vq);
 
 /* Before sleeping: asks the driver to kick for new requests. Returns true when
  * requests arrived meanwhile, so the caller must pop again instead. */
 bool virtqueue_enable_notify (struct virtqueue *vq);
+
+/* Like enable_notify, for a device that found @have requests waiting and
+ * needs more (several merged buffers for one frame): asks the driver to kick
+ * once it posts beyond them. Returns true when more arrived meanwhile. */
+bool virtqueue_notify_on_more (struct virtqueue *vq, unsigned have);
 
 /* Copies between an iovec array and a flat buffer, from byte @skip on.
  * Return the number of bytes copied. */

@@ -4,13 +4,17 @@
 
 #include <errno.h>
 #include <gio/gio.h>
+#include <gio/gunixfdlist.h>
 #include <gio/gunixsocketaddress.h>
 #include <glib/gstdio.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "control/control.h"
+#include "display/display.h"
 
 struct recorder {
   unsigned power_button, reset, force_off, pause, resume;
@@ -291,6 +295,206 @@ test_control_methods (void)
   g_rmdir (dir);
 }
 
+struct display_signals {
+  GPtrArray *names;       /* signal names in order */
+  int damage[4];          /* last Damage rectangle */
+  gboolean enabled;       /* last SurfaceChanged */
+  guint cursor_w, cursor_h;
+  guint32 cursor_first;   /* first cursor pixel */
+};
+
+static void
+on_display_signal (GDBusConnection *connection, const char *sender, const char *path,
+                   const char *interface, const char *signal, GVariant *params, gpointer data)
+{
+  struct display_signals *ds = data;
+  guint scanout;
+
+  g_ptr_array_add (ds->names, g_strdup (signal));
+  if (g_str_equal (signal, "Damage"))
+    {
+      guint w, h;
+
+      g_variant_get (params, "(uiiuu)", &scanout, &ds->damage[0], &ds->damage[1], &w, &h);
+      ds->damage[2] = (int) w;
+      ds->damage[3] = (int) h;
+    }
+  else if (g_str_equal (signal, "SurfaceChanged"))
+    g_variant_get (params, "(ub)", &scanout, &ds->enabled);
+  else if (g_str_equal (signal, "CursorChanged"))
+    {
+      g_autoptr (GVariant) pixels = NULL;
+      guint hx, hy;
+      gboolean visible;
+      gsize n;
+      const guint8 *p;
+
+      g_variant_get (params, "(uuuuub@ay)", &scanout, &ds->cursor_w, &ds->cursor_h, &hx, &hy,
+                     &visible, &pixels);
+      p = g_variant_get_fixed_array (pixels, &n, 1);
+      g_assert_cmpuint (n, ==, (gsize) ds->cursor_w * ds->cursor_h * 4);
+      if (n >= 4)
+        memcpy (&ds->cursor_first, p, 4);
+    }
+}
+
+static gboolean
+seen_signal (struct display_signals *ds, const char *name)
+{
+  for (guint i = 0; i < ds->names->len; i++)
+    if (g_str_equal (ds->names->pdata[i], name))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+wait_signal (struct display_signals *ds, const char *name)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (!seen_signal (ds, name))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+struct fd_call {
+  GVariant *reply;
+  GUnixFDList *fds;
+  GError *error;
+  bool done;
+};
+
+static void
+fd_call_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  struct fd_call *call = data;
+
+  call->reply = g_dbus_connection_call_with_unix_fd_list_finish (G_DBUS_CONNECTION (source),
+                                                                 &call->fds, result, &call->error);
+  call->done = true;
+}
+
+static GVariant *
+call_fds (GDBusConnection *connection, const char *method, GVariant *params, GUnixFDList **fds,
+          GError **error)
+{
+  struct fd_call c = { 0 };
+
+  g_dbus_connection_call_with_unix_fd_list (connection, NULL, CONTROL_OBJECT_PATH,
+                                            CONTROL_INTERFACE, method, params, NULL,
+                                            G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL,
+                                            fd_call_done, &c);
+  while (!c.done)
+    g_main_context_iteration (NULL, TRUE);
+  if (c.error)
+    g_propagate_error (error, c.error);
+  *fds = c.fds;
+  return c.reply;
+}
+
+/* A viewer in another process maps the surface it gets and sees what the
+ * producer drew; damage and mode changes arrive as signals. */
+static void
+test_control_display_sharing (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("test-control-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "vmm.sock", NULL);
+  g_autofree char *why = NULL;
+  g_autoptr (GError) error = NULL;
+  struct recorder rec = { 0 };
+  struct control *control = NULL;
+  struct display *display = display_new (2);
+  struct display_surface *surface;
+  struct display_signals ds = { .names = g_ptr_array_new_with_free_func (g_free) };
+  g_autofree struct display_cursor *cursor = g_new0 (struct display_cursor, 1);
+  GDBusConnection *client;
+  g_autoptr (GUnixFDList) fds = NULL;
+  GVariant *reply;
+  guint sub;
+  gint32 handle;
+  guint w, h, stride, format;
+  int fd;
+  const guint8 *map;
+
+  g_assert_cmpint (control_new (path, &callbacks, &rec, &control, &why), ==, 0);
+  control_attach_display (control, display);
+  client = client_connect (path);
+  sub = g_dbus_connection_signal_subscribe (client, NULL, CONTROL_INTERFACE, NULL,
+                                            CONTROL_OBJECT_PATH, NULL, G_DBUS_SIGNAL_FLAGS_NONE,
+                                            on_display_signal, &ds, NULL);
+
+  /* Off until the guest sets a mode; a bad scanout is refused. */
+  reply = call (client, CONTROL_INTERFACE, "GetSurface", g_variant_new ("(u)", 0), &error);
+  g_assert_null (reply);
+  g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_FAILED);
+  g_clear_error (&error);
+  reply = call (client, CONTROL_INTERFACE, "GetSurface", g_variant_new ("(u)", 7), &error);
+  g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS);
+  g_clear_error (&error);
+
+  surface = display_set_mode (display, 0, 64, 32);
+  g_assert_nonnull (surface);
+  wait_signal (&ds, "SurfaceChanged");
+  g_assert_true (ds.enabled);
+  memset (surface->data + 5 * surface->stride + 7 * 4, 0xab, 4);
+  display_damage (display, 0, &(struct display_rect) { 7, 5, 1, 1 });
+  display_damage (display, 0, &(struct display_rect) { 10, 6, 2, 2 });
+  wait_signal (&ds, "Damage");
+  /* Merged while on the way, or the first of them. */
+  g_assert_cmpint (ds.damage[0], ==, 7);
+  g_assert_cmpint (ds.damage[1], ==, 5);
+
+  reply = call_fds (client, "GetSurface", g_variant_new ("(u)", 0), &fds, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(huuuu)", &handle, &w, &h, &stride, &format);
+  g_variant_unref (reply);
+  g_assert_cmpuint (w, ==, 64);
+  g_assert_cmpuint (h, ==, 32);
+  g_assert_cmpuint (stride, >=, 64 * 4);
+  g_assert_cmpuint (format, ==, DISPLAY_FORMAT_XRGB8888);
+  fd = g_unix_fd_list_get (fds, handle, &error);
+  g_assert_no_error (error);
+  map = mmap (NULL, (size_t) stride * h, PROT_READ, MAP_SHARED, fd, 0);
+  g_assert_true (map != MAP_FAILED);
+  /* The same pixels, not a copy: a later change shows through. */
+  g_assert_cmpuint (map[5 * stride + 7 * 4], ==, 0xab);
+  surface->data[0] = 0x5c;
+  g_assert_cmpuint (map[0], ==, 0x5c);
+  /* Sealed: a viewer cannot shrink it under the producer. */
+  g_assert_cmpint (ftruncate (fd, 0), ==, -1);
+  munmap ((void *) map, (size_t) stride * h);
+  close (fd);
+
+  /* A cursor image reaches the viewer, bounded by its size. */
+  cursor->width = 2;
+  cursor->height = 2;
+  cursor->pixels[0] = 0xff112233;
+  cursor->visible = true;
+  display_set_cursor (display, 0, cursor);
+  wait_signal (&ds, "CursorChanged");
+  g_assert_cmpuint (ds.cursor_w, ==, 2);
+  g_assert_cmpuint (ds.cursor_first, ==, 0xff112233);
+
+  /* A mode change: the viewer is told to fetch the new surface. */
+  g_ptr_array_set_size (ds.names, 0);
+  display_surface_unref (surface);
+  surface = display_set_mode (display, 0, 0, 0);
+  g_assert_null (surface);
+  wait_signal (&ds, "SurfaceChanged");
+  g_assert_false (ds.enabled);
+
+  g_dbus_connection_signal_unsubscribe (client, sub);
+  g_object_unref (client);
+  display_surface_unref (surface);
+  control_free (control);
+  display_free (display);
+  g_ptr_array_unref (ds.names);
+  g_rmdir (dir);
+}
+
 static void
 test_control_stale_socket (void)
 {
@@ -328,5 +532,6 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/Vmm/control/methods", test_control_methods);
   g_test_add_func ("/Vmm/control/stale-socket", test_control_stale_socket);
+  g_test_add_func ("/Vmm/control/display-sharing", test_control_display_sharing);
   return g_test_run ();
 }

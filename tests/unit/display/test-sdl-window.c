@@ -34,6 +34,7 @@
 #define BLUE   0x0000ffu
 #define WHITE  0xffffffu
 #define YELLOW 0xffff00u
+#define MAGENTA 0xff00ffu
 
 struct recorder {
   GMutex lock;
@@ -150,6 +151,19 @@ log_contains (struct recorder *r, const char *what)
   found = strstr (r->log->str, what) != NULL;
   g_mutex_unlock (&r->lock);
   return found;
+}
+
+/* How many times @what was recorded. */
+static unsigned
+log_count (struct recorder *r, const char *what)
+{
+  unsigned n = 0;
+
+  g_mutex_lock (&r->lock);
+  for (const char *p = r->log->str; (p = strstr (p, what)); p += strlen (what))
+    n++;
+  g_mutex_unlock (&r->lock);
+  return n;
 }
 
 static void
@@ -358,6 +372,38 @@ test_window (gconstpointer data)
   display_damage (display, 0, &(struct display_rect) { 0, 0, 400, 300 });
   const uint32_t green[] = { GREEN };
   wait_for_colours (dir, green, 1, 400 * 300, BLUE);
+
+  /* A guest screen larger than the X screen (1024x768) is shown at half
+   * size. While the pointer is grabbed the window draws the guest's cursor
+   * itself, at the same scale: 8x8 becomes 4x4. */
+  display_surface_unref (s);
+  s = display_set_mode (display, 0, 2048, 1536);
+  fill (s, 0, 0, 2048, 1536, GREEN);
+  display_damage (display, 0, &(struct display_rect) { 0, 0, 2048, 1536 });
+  /* Without a window manager the window may hang off the screen. */
+  wait_for_colours (dir, green, 1, 100000, 0);
+  struct display_cursor *cursor = g_new0 (struct display_cursor, 1);
+  cursor->width = cursor->height = 8;
+  cursor->hot_x = cursor->hot_y = 4;
+  cursor->x = cursor->y = 200;
+  cursor->visible = true;
+  for (unsigned i = 0; i < 64; i++)
+    cursor->pixels[i] = 0xff000000u | MAGENTA;
+  display_set_cursor (display, 0, cursor);
+  push_key (SDL_SCANCODE_G, true, KMOD_LCTRL | KMOD_LALT);
+  push_key (SDL_SCANCODE_G, false, KMOD_LCTRL | KMOD_LALT);
+  WAIT_FOR (log_count (&rec, "grab 1;") == 2);
+  const uint32_t magenta[] = { MAGENTA };
+  unsigned count;
+  wait_for_colours (dir, magenta, 1, 16, 0);
+  count_screen (dir, magenta, 1, &count);
+  g_assert_cmpuint (count, ==, 16);
+  /* Released, the window system draws it (and import does not see it). */
+  push_key (SDL_SCANCODE_G, true, KMOD_LCTRL | KMOD_LALT);
+  push_key (SDL_SCANCODE_G, false, KMOD_LCTRL | KMOD_LALT);
+  WAIT_FOR (log_count (&rec, "grab 0;") == 2);
+  wait_for_colours (dir, green, 1, 100000, MAGENTA);
+  g_free (cursor);
 
   /* Closing presses the power button; closing again soon forces off. */
   push_window_event (SDL_WINDOWEVENT_CLOSE, 0, 0);

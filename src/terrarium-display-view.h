@@ -1,0 +1,31 @@
+/* terrarium-display-view.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "terrarium-vmm-proxy.h"
+
+G_BEGIN_DECLS
+
+#define TERRARIUM_TYPE_DISPLAY_VIEW (terrarium_display_view_get_type ())
+
+G_DECLARE_FINAL_TYPE (TerrariumDisplayView, terrarium_display_view, TERRARIUM, DISPLAY_VIEW, GtkWidget)
+
+/* Shows a VMM's first display and sends it keyboard and (tablet) pointer
+ * input; its size becomes the guest's resolution. */
+GtkWidget *terrarium_display_view_new               (void);
+/* @proxy: the VMM to show, or NULL to show nothing. */
+void       terrarium_display_view_set_proxy         (TerrariumDisplayView *self,
+                                                     TerrariumVmm1        *proxy);
+/* Whether the guest has its display on (a surface to show). */
+gboolean   terrarium_display_view_get_has_surface   (TerrariumDisplayView *self);
+/* Presses and releases a key combination (evdev codes), in order. */
+void       terrarium_display_view_send_keys         (TerrariumDisplayView *self,
+                                                     const guint          *codes,
+                                                     guint                 n_codes);
+
+G_END_DECLS

@@ -1,0 +1,305 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# The steps of test-app-run.sh, under tests/ui/run-ui-test (own Xvfb,
+# session bus and XDG folders) inside the KVM sandbox:
+#   1. a machine folder with the test guest (scenario "app": the pattern
+#      through KMS plus an echo of input events on the serial console);
+#   2. Run from the tile's menu; the machine's window opens;
+#   3. the guest redraws at the display widget's size and the window's
+#      pixels hold the pattern (pattern-check --contains);
+#   4. a key and a click reach the guest; Pause and Resume work;
+#      the tile gets a thumbnail;
+#   5. kill -9 of the VMM: the window says the machine stopped unexpectedly
+#      and the app lives on, then quits cleanly.
+#
+# Environment (from test-app-run.sh): TERRARIUM_TEST_KERNEL, _INITRD,
+# _CMDLINE, _TIMEOUT, TERRARIUM_PATTERN_CHECK.
+# Usage: test-app-run.py TERRARIUM_EXECUTABLE
+
+import ctypes
+import importlib.util
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import gi
+
+gi.require_version('Atspi', '2.0')
+from gi.repository import Atspi, GLib  # noqa: E402
+
+_ui = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'ui')
+
+
+def _load(name, file):
+    spec = importlib.util.spec_from_file_location(name, os.path.join(_ui, file))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+mw = _load('main_window', 'test-main-window.py')
+ml = _load('machine_library', 'test-machine-library.py')
+log, find, TestFailure = mw.log, mw.find, mw.TestFailure
+
+MACHINE = 'App Test'
+BOOT_TIMEOUT = float(os.environ.get('TERRARIUM_TEST_TIMEOUT', '240'))
+SCALE = float(os.environ.get('TERRARIUM_TIMEOUT_SCALE', '1'))
+SCREENSHOTS = os.environ.get('TERRARIUM_UI_SCREENSHOT_DIR')
+
+
+def wait_for(what, predicate, timeout=30):
+    # Everything is slower in the nested sandbox: the app starts, and GTK
+    # draws with Mesa's softpipe, under emulation.
+    return mw.wait_for(what, predicate, timeout * SCALE * 2)
+
+
+class XTest:
+    """Pointer and keys through the XTEST extension, as a person would.
+
+    AT-SPI's generate_*_event goes through its registry daemon, which the
+    session bus started before the X server existed, so it has no DISPLAY
+    here; libXtst through ctypes needs no extra package."""
+
+    def __init__(self):
+        self.x11 = ctypes.CDLL('libX11.so.6')
+        self.xtst = ctypes.CDLL('libXtst.so.6')
+        self.x11.XOpenDisplay.restype = ctypes.c_void_p
+        self.x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
+        self.x11.XFlush.argtypes = [ctypes.c_void_p]
+        self.x11.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        self.x11.XSetInputFocus.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int,
+                                            ctypes.c_ulong]
+        self.xtst.XTestFakeMotionEvent.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int,
+                                                   ctypes.c_int, ctypes.c_ulong]
+        self.xtst.XTestFakeButtonEvent.argtypes = [ctypes.c_void_p, ctypes.c_uint, ctypes.c_int,
+                                                   ctypes.c_ulong]
+        self.xtst.XTestFakeKeyEvent.argtypes = [ctypes.c_void_p, ctypes.c_uint, ctypes.c_int,
+                                                ctypes.c_ulong]
+        self.display = self.x11.XOpenDisplay(None)
+        if not self.display:
+            raise TestFailure('cannot open the X display')
+
+    def _sync(self):
+        self.x11.XSync(self.display, 0)
+
+    def focus(self, window):
+        # No window manager on Xvfb gives windows the keyboard focus.
+        self.x11.XSetInputFocus(self.display, window, 2, 0)  # RevertToParent, CurrentTime
+        self._sync()
+
+    def move(self, x, y):
+        self.xtst.XTestFakeMotionEvent(self.display, -1, x, y, 0)
+        self._sync()
+
+    def button(self, button, pressed):
+        self.xtst.XTestFakeButtonEvent(self.display, button, int(pressed), 0)
+        self._sync()
+
+    def key(self, keycode, pressed):
+        self.xtst.XTestFakeKeyEvent(self.display, keycode, int(pressed), 0)
+        self._sync()
+
+
+def click(accessible):
+    # GTK runs the action before it replies: opening a window can take
+    # longer than AT-SPI waits for a reply under emulation. The test looks at
+    # what the click did, not at the reply.
+    try:
+        mw.click(accessible)
+    except GLib.Error as error:
+        log(f'no reply to the click ({error.message}); going on')
+
+
+def open_machine_menu(app, window, machine, item):
+    click(wait_for(f'the options button of "{machine}"',
+                   lambda: ml.button(window, f'Options for {machine}')))
+    click(wait_for(f'the menu item "{item}"',
+                   lambda: mw.find_actionable(app, (Atspi.Role.MENU_ITEM,), item)))
+
+
+def write_machine():
+    folder = os.path.join(os.environ['XDG_DATA_HOME'], 'terrarium', 'machines', 'app-test')
+    os.makedirs(folder)
+    cmdline = os.environ['TERRARIUM_TEST_CMDLINE'] + ' terrarium.scenario=app'
+    with open(os.path.join(folder, 'machine.ini'), 'w') as f:
+        f.write('[machine]\n'
+                f'name={MACHINE}\n'
+                'memory=512M\n'
+                'cpus=1\n'
+                f'kernel={os.environ["TERRARIUM_TEST_KERNEL"]}\n'
+                f'initrd={os.environ["TERRARIUM_TEST_INITRD"]}\n'
+                f'cmdline={cmdline}\n'
+                f'serial=file:{folder}/serial.log\n')
+    return folder
+
+
+def serial(folder):
+    try:
+        with open(os.path.join(folder, 'serial.log'), errors='replace') as f:
+            return f.read()
+    except FileNotFoundError:
+        return ''
+
+
+def vmm_pid(folder):
+    ini = os.path.join(folder, 'machine.ini')
+    for entry in os.listdir('/proc'):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f'/proc/{entry}/cmdline', 'rb') as f:
+                argv = f.read().split(b'\0')
+        except OSError:
+            continue
+        if argv and argv[0].endswith(b'terrarium-vmm') and ini.encode() in argv:
+            return int(entry)
+    return None
+
+
+def x_window(title):
+    # "0x400007 "App Test": ("terrarium" "Terrarium")  1024x768+0+0  +0+0"
+    tree = subprocess.run(['xwininfo', '-root', '-tree'], check=True, capture_output=True,
+                          text=True).stdout
+    for line in tree.splitlines():
+        m = re.match(r'\s*(0x[0-9a-f]+) "' + re.escape(title) +
+                     r'".*\s(\d+)x(\d+)\+-?\d+\+-?\d+\s+\+(-?\d+)\+(-?\d+)', line)
+        if m:
+            return m.group(1), [int(v) for v in m.group(2, 3, 4, 5)]
+    return None
+
+
+def check_pattern(window_id, width, height):
+    path = os.path.join(SCREENSHOTS or '/tmp', 'app-run-window.png')
+    subprocess.run(['import', '-window', window_id, path], check=True, timeout=60,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    result = subprocess.run([os.environ['TERRARIUM_PATTERN_CHECK'], '--contains', path,
+                             str(width), str(height)], capture_output=True, text=True)
+    log(f'pattern-check: {result.stdout.strip()}')
+    return result.returncode == 0
+
+
+def run(executable):
+    Atspi.init()
+    # Milliseconds for a reply, and for an app to start answering.
+    Atspi.set_timeout(int(30000 * SCALE), int(60000 * SCALE))
+    folder = write_machine()
+    env = dict(os.environ)
+    env['G_DEBUG'] = 'fatal-criticals'
+    app_process = subprocess.Popen([executable], env=env)
+    app = None
+    try:
+        app = wait_for('the app on the accessibility bus', lambda: mw.find_app(app_process.pid))
+        window = wait_for('the main window', lambda: ml.find_frame(app, 'Terrarium'))
+        wait_for(f'"{MACHINE}" in the grid', lambda: find(window, Atspi.Role.LABEL, MACHINE))
+
+        # 2. Run.
+        open_machine_menu(app, window, MACHINE, 'Run')
+        vm_window = wait_for("the machine's window", lambda: ml.find_frame(app, MACHINE))
+        pid = wait_for('the terrarium-vmm process', lambda: vmm_pid(folder))
+        log(f'terrarium-vmm runs as pid {pid}')
+
+        # 3. The pattern, at the size of the display widget.
+        display = wait_for('the display', lambda: find(vm_window, Atspi.Role.IMAGE,
+                                                       'Virtual Machine Display'))
+        wait_for('the first frame of the guest', lambda: 'drm-pattern: drew' in serial(folder),
+                 BOOT_TIMEOUT / (SCALE * 2))
+        extents = display.get_extents(Atspi.CoordType.WINDOW)
+        size = f'{extents.width}x{extents.height}'
+        log(f'the display widget is {size}')
+        wait_for(f'the guest to redraw at {size}',
+                 lambda: f'drm-pattern: drew {size}' in serial(folder), 120)
+        xwin = wait_for('the X window of the machine', lambda: x_window(MACHINE))
+        log(f'X window {xwin[0]} at {xwin[1]}')
+        wait_for("the guest's pattern in the window",
+                 lambda: check_pattern(xwin[0], extents.width, extents.height), 60)
+        log('the window shows the pattern pixel for pixel')
+
+        # 4. Input: the pointer over the display, a click, a key (KEY_A).
+        xtest = XTest()
+        ox, oy, ww, wh = xwin[1][2], xwin[1][3], xwin[1][0], xwin[1][1]
+        xtest.focus(int(xwin[0], 16))
+        xtest.move(ox + ww // 2, oy + wh // 2)
+        time.sleep(0.5)
+        xtest.move(ox + ww // 2 + 10, oy + wh // 2 + 10)
+        xtest.button(1, True)
+        xtest.button(1, False)
+        wait_for('the click in the guest',
+                 lambda: re.search(r'type=1 code=272 value=0', serial(folder)), 60)
+        if not re.search(r'type=3 code=0 value=', serial(folder)):
+            raise TestFailure('no pointer motion reached the guest')
+        # XKB keycode 38 is "a", evdev KEY_A (30).
+        xtest.key(38, True)
+        xtest.key(38, False)
+        wait_for('the key in the guest',
+                 lambda: re.search(r'type=1 code=30 value=0', serial(folder)), 60)
+        log('pointer, click and key reached the guest')
+
+        click(wait_for('the Pause button', lambda: ml.button(vm_window, 'Pause')))
+        wait_for('"Paused" in the title', lambda: find(vm_window, Atspi.Role.LABEL, 'Paused'),
+                 30)
+        click(wait_for('the Resume button', lambda: ml.button(vm_window, 'Resume')))
+        wait_for('"Paused" to go', lambda: not find(vm_window, Atspi.Role.LABEL, 'Paused'),
+                 30)
+        log('paused and resumed')
+
+        thumbnail = os.path.join(folder, 'thumbnail.png')
+        wait_for('a thumbnail', lambda: os.path.exists(thumbnail), 30)
+        log('the running machine wrote its thumbnail')
+        mw.screenshot('app-run-screen.png')
+
+        # 5. The VMM dies.
+        os.kill(pid, signal.SIGKILL)
+        wait_for('"The virtual machine stopped unexpectedly"',
+                 lambda: find(vm_window, Atspi.Role.LABEL,
+                              'The virtual machine stopped unexpectedly'), 30)
+        wait_for('the reason, signal 9', lambda: any(
+            'signal 9' in (a.get_name() or '') for a in mw.walk(vm_window)
+            if a.get_role() == Atspi.Role.LABEL))
+        mw.screenshot('app-run-crashed.png')
+        time.sleep(1)
+        if app_process.poll() is not None:
+            raise TestFailure(f'the app exited with {app_process.returncode}')
+        wait_for('the main window, still there', lambda: ml.find_frame(app, 'Terrarium'))
+        log('the app lives on after the VMM was killed')
+
+        status = mw.quit_app(app_process)
+        if status != 0:
+            raise TestFailure(f'app exited with status {status}')
+    except TestFailure:
+        if app is not None and app_process.poll() is None:
+            print('Accessible tree of the app at the time of failure:')
+            mw.dump(app)
+        print('--- serial console')
+        print(serial(folder))
+        try:
+            with open(os.path.join(folder, 'vmm.log'), errors='replace') as f:
+                print('--- vmm.log')
+                print(f.read())
+        except OSError:
+            pass
+        raise
+    finally:
+        pid = vmm_pid(folder)
+        if pid:
+            os.kill(pid, signal.SIGKILL)
+        if app_process.poll() is None:
+            app_process.kill()
+            app_process.wait()
+
+
+def main():
+    try:
+        run(sys.argv[1])
+    except TestFailure as failure:
+        log(f'FAIL: {failure}')
+        return 1
+    log('PASS')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# virtio-net and the user-mode NAT end to end, all on this machine:
+#  1. the guest gets 10.0.2.15 by DHCP, and slirp's DNS (10.0.2.3) answers a
+#     name through the host's resolver (a stub on 127.0.0.1 in a private
+#     mount namespace, so this needs root; skipped otherwise);
+#  2. the guest fetches a file from an HTTP server on the host's 127.0.0.1
+#     (10.0.2.2 in the guest) and its checksum matches;
+#  3. a host port forward reaches the guest's httpd, data intact; D-Bus lists
+#     the forward and takes the link down and up (the guest sees carrier);
+#  4. isolated: the same fetch fails, the forward still works;
+#  5. a forward on a busy port stops the VMM before the guest starts.
+if [ -z "${TERRARIUM_NET_NS:-}" ] && [ "$(id -u)" = 0 ] && command -v unshare >/dev/null &&
+  [ -c /dev/kvm ]; then
+  # Our own /etc/resolv.conf, seen by this test only.
+  exec env TERRARIUM_NET_NS=1 unshare -m --propagation private "$0" "$@"
+fi
+. "$(dirname "$0")/lib.sh"
+guest_modules+=(-m virtio_net)
+make_guest
+
+py=/usr/bin/python3
+sock=$work/control.sock
+scale=${TERRARIUM_TIMEOUT_SCALE:-1}
+pids=()
+cleanup_net() {
+  local p
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  [ -n "${TERRARIUM_NET_NS:-}" ] && umount /etc/resolv.conf 2>/dev/null
+  cleanup
+}
+trap cleanup_net EXIT
+
+free_port() {
+  "$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+vmm_call() {
+  local method=$1
+  shift
+  gdbus call --address "unix:path=$sock" --dest org.terrarium.Terrarium.Vmm \
+    --object-path /org/terrarium/Terrarium/Vmm --method "org.terrarium.Terrarium.Vmm1.$method" "$@"
+}
+# fetch PORT PATH: the SHA-256 of what the host gets from 127.0.0.1:PORT.
+fetch() {
+  "$py" - "$1" "$2" <<'PY' 2>&1
+import hashlib, sys, urllib.request
+data = urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/{sys.argv[2]}", timeout=60).read()
+print(hashlib.sha256(data).hexdigest())
+PY
+}
+# value LOG KEY: what the guest printed after "KEY: ".
+value() {
+  sed -n "s/^$2: //p" "$1" | tail -n 1 | tr -d '\r'
+}
+
+if ! ip -o link show lo 2>/dev/null | grep -q 'UP'; then
+  ip link set lo up 2>/dev/null || echo "warning: cannot bring lo up"
+fi
+
+mkdir -p "$work/www"
+head -c 2097152 /dev/urandom >"$work/www/file"
+file_sum=$(sha256sum <"$work/www/file" | cut -d' ' -f1)
+http_port=$(free_port)
+"$py" -m http.server --bind 127.0.0.1 --directory "$work/www" "$http_port" >"$work/http.log" 2>&1 &
+pids+=($!)
+
+dns_name=host.terrarium.test
+dns=0
+if [ -n "${TERRARIUM_NET_NS:-}" ]; then
+  echo "nameserver 127.0.0.1" >"$work/resolv.conf"
+  if mount --bind "$work/resolv.conf" /etc/resolv.conf; then
+    "$py" "$top/tests/kvm/dns-stub.py" 127.0.0.1 53 "$dns_name" 10.0.2.2 >"$work/dns.log" 2>&1 &
+    pids+=($!)
+    dns=1
+  fi
+fi
+[ "$dns" = 1 ] || echo "note: not root (or no unshare): the DNS check is skipped"
+for ((i = 0; i < 50; i++)); do
+  "$py" -c "import socket; socket.create_connection(('127.0.0.1', $http_port), 1)" 2>/dev/null && break
+  sleep 0.1
+done
+
+# 5. Busy port: refused at once, naming it; no guest runs.
+"$vmm" --kernel "$kernel" --serial none --net-forward "tcp:127.0.0.1:$http_port-:80" \
+  >"$work/busy.log" 2>&1 </dev/null
+busy_status=$?
+cat "$work/busy.log"
+[ "$busy_status" -eq 1 ] && pass "busy forward: exit status 1" || fail "busy forward: exit status $busy_status"
+expect "$work/busy.log" "Cannot forward host port $http_port \(tcp:127.0.0.1:$http_port-:80\)" \
+  "busy forward: the message names the port"
+
+boot_timeout=$((240 * scale))
+cmdline="$guest_cmdline terrarium.scenario=net terrarium.http=$http_port terrarium.dns=$dns_name"
+
+# 1-3: NAT.
+fwd_port=$(free_port)
+log=$work/net.log
+start_vmm net "$log" --cmdline "$cmdline" --control "$sock" --mac 52:54:00:12:34:99 \
+  --net-forward "tcp:127.0.0.1:$fwd_port-:8080"
+if wait_for "$log" '^guest-net: serving' "$boot_timeout"; then
+  pass "guest up with its network"
+else
+  fail "the guest did not get to serving"
+fi
+expect "$log" '^guest-net-driver: virtio_net' "the guest's driver is virtio_net"
+expect "$log" '^guest-net-mac: 52:54:00:12:34:99' "the MAC from --mac"
+expect "$log" '^guest-net-addr: 10\.0\.2\.15/24' "DHCP gave 10.0.2.15/24"
+expect "$log" '^guest-net-gateway: 10\.0\.2\.2\b' "DHCP gave the gateway 10.0.2.2"
+expect "$log" '^guest-net-nameserver: 10\.0\.2\.3\b' "DHCP gave the DNS server 10.0.2.3"
+if [ "$dns" = 1 ]; then
+  expect "$log" "^guest-net-dns: $dns_name 10\.0\.2\.2\b" "slirp's DNS resolved $dns_name"
+  cat "$work/dns.log"
+fi
+expect "$log" "^guest-net-http: $file_sum" "the guest fetched the host's file intact"
+served=$(value "$log" guest-net-served)
+got=$(fetch "$fwd_port" served)
+[ -n "$served" ] && [ "$got" = "$served" ] && pass "the forward reached the guest's httpd, data intact" ||
+  fail "forward: got '$got', guest served '$served'"
+forwards=$(vmm_call ListForwards 2>&1)
+echo "ListForwards: $forwards"
+[[ $forwards == *"'tcp:127.0.0.1:$fwd_port-:8080'"* ]] && pass "D-Bus lists the forward" ||
+  fail "D-Bus ListForwards: $forwards"
+vmm_call SetLink false >/dev/null && wait_for "$log" '^guest-net-carrier: 0' $((30 * scale)) &&
+  pass "SetLink false: the guest lost carrier" || fail "SetLink false: no carrier loss in the guest"
+[ "$(vmm_call GetLink 2>&1)" = "(false,)" ] && pass "GetLink says down" || fail "GetLink: $(vmm_call GetLink 2>&1)"
+vmm_call SetLink true >/dev/null
+for ((i = 0; i < 300 * scale; i++)); do
+  [ "$(grep -c '^guest-net-carrier: 1' "$log")" -ge 2 ] && break
+  sleep 0.1
+done
+[ "$(grep -c '^guest-net-carrier: 1' "$log")" -ge 2 ] && pass "SetLink true: carrier back" ||
+  fail "SetLink true: no carrier in the guest"
+got=$(fetch "$fwd_port" served)
+[ "$got" = "$served" ] && pass "the forward works after the link came back" || fail "forward after link up: $got"
+kill -TERM "$vmm_pid"
+wait_exit $((60 * scale))
+[ "$vmm_status" = 0 ] && pass "NAT guest powered off" || fail "NAT guest: exit status $vmm_status"
+echo "--- serial console (NAT)"
+cat "$log"
+
+# 4: isolated.
+fwd_port=$(free_port)
+log=$work/isolated.log
+start_vmm net "$log" --cmdline "$cmdline" --net isolated --net-forward "tcp::$fwd_port-:8080"
+if wait_for "$log" '^guest-net: serving' "$boot_timeout"; then
+  pass "isolated guest up"
+else
+  fail "the isolated guest did not get to serving"
+fi
+expect "$log" '^guest-net-addr: 10\.0\.2\.15/24' "isolated: DHCP still works"
+expect "$log" '^guest-net-http: failed' "isolated: the host's HTTP server is out of reach"
+served=$(value "$log" guest-net-served)
+got=$(fetch "$fwd_port" served)
+[ -n "$served" ] && [ "$got" = "$served" ] && pass "isolated: the forward still works" ||
+  fail "isolated forward: got '$got', guest served '$served'"
+kill -TERM "$vmm_pid"
+wait_exit $((60 * scale))
+[ "$vmm_status" = 0 ] && pass "isolated guest powered off" || fail "isolated guest: exit status $vmm_status"
+echo "--- serial console (isolated)"
+cat "$log"
+grep -c 'GET /file' "$work/http.log" | sed 's/^/HTTP requests for \/file: /'
+finish
