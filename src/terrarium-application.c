@@ -160,6 +160,13 @@ terrarium_application_close_all (TerrariumApplication *self)
     }
 }
 
+static gboolean
+terrarium_application_close_all_idle (gpointer user_data)
+{
+  terrarium_application_close_all (user_data);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 terrarium_application_quit_response (AdwMessageDialog     *dialog,
                                      const char           *response,
@@ -182,8 +189,11 @@ terrarium_application_quit_response (AdwMessageDialog     *dialog,
       terrarium_vm_process_flush (process);
     }
   /* The VMMs are processes of their own: they finish shutting down (or run
-   * on, for "keep") without the app. */
-  terrarium_application_close_all (self);
+   * on, for "keep") without the app. The windows close once this dialog,
+   * transient for one of them, is gone. */
+  self->quitting = TRUE;
+  g_idle_add_full (G_PRIORITY_DEFAULT, terrarium_application_close_all_idle, g_object_ref (self),
+                   g_object_unref);
 }
 
 void
@@ -292,6 +302,14 @@ terrarium_application_startup (GApplication *app)
   self->library = terrarium_library_new (g_getenv ("TERRARIUM_MACHINES_DIR"));
   if (!terrarium_library_load (self->library, &self->library_error))
     g_warning ("%s", self->library_error->message);
+  /* Machines kept running when the app last quit are still running. */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->library)); i++)
+    {
+      g_autoptr(TerrariumMachine) machine = g_list_model_get_item (G_LIST_MODEL (self->library), i);
+
+      if (terrarium_machine_get_config (machine))
+        terrarium_vm_process_attach (terrarium_application_get_process (self, machine));
+    }
 
   g_action_map_add_action_entries (G_ACTION_MAP (app),
                                    app_actions,

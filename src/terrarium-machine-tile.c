@@ -57,13 +57,25 @@ terrarium_machine_tile_get_machine (TerrariumMachineTile *self)
 }
 
 static void
+terrarium_machine_tile_update_thumbnail (TerrariumMachineTile *self)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  GFile *thumbnail = self->machine ? terrarium_machine_get_thumbnail (self->machine) : NULL;
+
+  /* A fresh texture each time: the running machine rewrites the same file,
+   * and GtkPicture would not read a GFile it already shows again. */
+  texture = thumbnail ? gdk_texture_new_from_file (thumbnail, NULL) : NULL;
+  gtk_picture_set_paintable (self->thumbnail, GDK_PAINTABLE (texture));
+  gtk_widget_set_visible (GTK_WIDGET (self->thumbnail), texture != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->placeholder), texture == NULL);
+}
+
+static void
 terrarium_machine_tile_update (TerrariumMachineTile *self)
 {
   g_autofree char *details = NULL;
   g_autofree char *menu_label = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
   TerrariumMachineState state;
-  GFile *thumbnail;
   gboolean broken;
   gboolean stopped;
   gboolean live;
@@ -71,10 +83,11 @@ terrarium_machine_tile_update (TerrariumMachineTile *self)
   if (!self->machine)
     return;
 
-  broken = terrarium_machine_get_state (self->machine) == TERRARIUM_MACHINE_STATE_BROKEN;
+  state = terrarium_machine_get_state (self->machine);
+  broken = state == TERRARIUM_MACHINE_STATE_BROKEN;
   gtk_label_set_label (self->name_label, terrarium_machine_get_name (self->machine));
   details = terrarium_machine_describe (self->machine);
-  if (terrarium_machine_get_state (self->machine) == TERRARIUM_MACHINE_STATE_RUNNING)
+  if (state == TERRARIUM_MACHINE_STATE_RUNNING)
     {
       /* Translators: a running machine's resources, like "2 GiB · 2 CPUs" */
       g_autofree char *running = g_strdup_printf (_("Running · %s"), details);
@@ -82,7 +95,7 @@ terrarium_machine_tile_update (TerrariumMachineTile *self)
       g_free (details);
       details = g_steal_pointer (&running);
     }
-  else if (terrarium_machine_get_state (self->machine) == TERRARIUM_MACHINE_STATE_PAUSED)
+  else if (state == TERRARIUM_MACHINE_STATE_PAUSED)
     {
       /* Translators: a paused machine's resources, like "2 GiB · 2 CPUs" */
       g_autofree char *paused = g_strdup_printf (_("Paused · %s"), details);
@@ -99,15 +112,6 @@ terrarium_machine_tile_update (TerrariumMachineTile *self)
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->details_label), "error");
 
-  thumbnail = terrarium_machine_get_thumbnail (self->machine);
-  /* A fresh texture each time: the running machine rewrites the same file,
-   * and GtkPicture would not read a GFile it already shows again. */
-  texture = thumbnail ? gdk_texture_new_from_file (thumbnail, NULL) : NULL;
-  gtk_picture_set_paintable (self->thumbnail, GDK_PAINTABLE (texture));
-  gtk_widget_set_visible (GTK_WIDGET (self->thumbnail), texture != NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->placeholder), texture == NULL);
-
-  state = terrarium_machine_get_state (self->machine);
   stopped = state == TERRARIUM_MACHINE_STATE_STOPPED;
   live = state == TERRARIUM_MACHINE_STATE_RUNNING || state == TERRARIUM_MACHINE_STATE_PAUSED;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "tile.run", stopped);
@@ -121,10 +125,6 @@ terrarium_machine_tile_update (TerrariumMachineTile *self)
   /* The VMM reads machine.ini and holds the disks while it runs. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "tile.settings", stopped);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "tile.delete", !live);
-  if (state == TERRARIUM_MACHINE_STATE_RUNNING)
-    gtk_widget_add_css_class (GTK_WIDGET (self), "running");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self), "running");
   /* Translators: the label of a machine's menu button for screen readers */
   menu_label = g_strdup_printf (_("Options for %s"), terrarium_machine_get_name (self->machine));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->menu_button),
@@ -133,9 +133,14 @@ terrarium_machine_tile_update (TerrariumMachineTile *self)
 }
 
 static void
-terrarium_machine_tile_machine_notify (TerrariumMachineTile *self)
+terrarium_machine_tile_machine_notify (TerrariumMachineTile *self,
+                                       GParamSpec           *pspec)
 {
-  terrarium_machine_tile_update (self);
+  /* Only the thumbnail's own change reads the file again. */
+  if (g_str_equal (pspec->name, "thumbnail"))
+    terrarium_machine_tile_update_thumbnail (self);
+  else
+    terrarium_machine_tile_update (self);
 }
 
 void
@@ -155,6 +160,7 @@ terrarium_machine_tile_set_machine (TerrariumMachineTile *self,
                                                G_CALLBACK (terrarium_machine_tile_machine_notify),
                                                self, G_CONNECT_SWAPPED);
   terrarium_machine_tile_update (self);
+  terrarium_machine_tile_update_thumbnail (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MACHINE]);
 }
 

@@ -40,6 +40,10 @@ struct _TerrariumVmProcess
 
   /* One run: from start to exit. */
   GSubprocess      *subprocess;
+  /* Or a VMM that an earlier session of the app left running: no process
+   * of ours to wait for, its connection closing is its end. */
+  gboolean          attaching;
+  gboolean          adopted;
   GCancellable     *cancellable;
   guint             poll_id;
   gboolean          connecting;
@@ -48,6 +52,11 @@ struct _TerrariumVmProcess
   gboolean          forced;
   guint             thumbnail_id;
   gboolean          thumbnail_busy;
+  /* The first display is on and changed since the last thumbnail: a
+   * screenshot of a display that is off is an error (and a line in
+   * vmm.log), one of an unchanged display is wasted work. */
+  gboolean          display_on;
+  gboolean          display_changed;
 
   char             *failure;
   char             *failure_log;
@@ -177,11 +186,17 @@ terrarium_vm_process_get_machine (TerrariumVmProcess *self)
   return self->machine;
 }
 
+static gboolean
+terrarium_vm_process_live (TerrariumVmProcess *self)
+{
+  return self->subprocess != NULL || self->adopted;
+}
+
 gboolean
 terrarium_vm_process_is_running (TerrariumVmProcess *self)
 {
   g_return_val_if_fail (TERRARIUM_IS_VM_PROCESS (self), FALSE);
-  return self->subprocess != NULL;
+  return terrarium_vm_process_live (self);
 }
 
 TerrariumVmm1 *
@@ -209,7 +224,7 @@ static void
 terrarium_vm_process_follow_state (TerrariumVmProcess *self,
                                    const char         *state)
 {
-  if (!state || !self->subprocess)
+  if (!state || !terrarium_vm_process_live (self))
     return;
   /* "created", "shutting-down" and "stopped" are still a live process: the
    * machine cannot be edited until it has exited. */
@@ -250,9 +265,10 @@ terrarium_vm_process_take_thumbnail (gpointer user_data)
   TerrariumVmProcess *self = user_data;
   g_autofree char *path = NULL;
 
-  if (!self->proxy || self->thumbnail_busy ||
+  if (!self->proxy || self->thumbnail_busy || !self->display_on || !self->display_changed ||
       terrarium_machine_get_state (self->machine) != TERRARIUM_MACHINE_STATE_RUNNING)
     return G_SOURCE_CONTINUE;
+  self->display_changed = FALSE;
   path = g_build_filename (terrarium_machine_get_folder (self->machine),
                            TERRARIUM_MACHINE_THUMBNAIL_FILE, NULL);
   self->thumbnail_busy = TRUE;
@@ -260,6 +276,34 @@ terrarium_vm_process_take_thumbnail (gpointer user_data)
                                           terrarium_vm_process_thumbnail_done,
                                           g_object_ref (self));
   return G_SOURCE_CONTINUE;
+}
+
+static void
+terrarium_vm_process_on_surface_changed (TerrariumVmm1      *proxy,
+                                         guint               scanout,
+                                         gboolean            enabled,
+                                         TerrariumVmProcess *self)
+{
+  if (scanout != 0)
+    return;
+  self->display_on = enabled;
+  self->display_changed = enabled;
+}
+
+static void
+terrarium_vm_process_on_damage (TerrariumVmm1      *proxy,
+                                guint               scanout,
+                                int                 x,
+                                int                 y,
+                                guint               width,
+                                guint               height,
+                                TerrariumVmProcess *self)
+{
+  if (scanout != 0)
+    return;
+  /* Damage only comes from a display that is on. */
+  self->display_on = TRUE;
+  self->display_changed = TRUE;
 }
 
 static void
@@ -278,7 +322,7 @@ terrarium_vm_process_proxy_ready (GObject      *source,
         g_warning ("%s: %s", terrarium_machine_get_id (self->machine), error->message);
       return;
     }
-  if (!self->subprocess)
+  if (!terrarium_vm_process_live (self))
     return;
 
   /* Calls may take a while on a busy host (screenshots of a big display);
@@ -286,10 +330,33 @@ terrarium_vm_process_proxy_ready (GObject      *source,
   self->proxy = g_steal_pointer (&proxy);
   g_signal_connect_object (self->proxy, "state-changed",
                            G_CALLBACK (terrarium_vm_process_on_state_changed), self, 0);
+  g_signal_connect_object (self->proxy, "surface-changed",
+                           G_CALLBACK (terrarium_vm_process_on_surface_changed), self, 0);
+  g_signal_connect_object (self->proxy, "damage",
+                           G_CALLBACK (terrarium_vm_process_on_damage), self, 0);
   terrarium_vm_process_follow_state (self, terrarium_vmm1_get_state (self->proxy));
   self->thumbnail_id = g_timeout_add_seconds (THUMBNAIL_INTERVAL_S,
                                               terrarium_vm_process_take_thumbnail, self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROXY]);
+}
+
+static void terrarium_vm_process_clear_run (TerrariumVmProcess *self);
+
+static void
+terrarium_vm_process_closed (GDBusConnection    *connection,
+                             gboolean            remote_peer_vanished,
+                             GError             *error,
+                             TerrariumVmProcess *self)
+{
+  /* A process of ours ends through its exit status instead. */
+  if (!self->adopted || connection != self->connection)
+    return;
+  g_object_freeze_notify (G_OBJECT (self));
+  terrarium_vm_process_clear_run (self);
+  terrarium_machine_set_state (self->machine, TERRARIUM_MACHINE_STATE_STOPPED);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROXY]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 static void
@@ -305,11 +372,28 @@ terrarium_vm_process_connected (GObject      *source,
     {
       self->connecting = FALSE;
       /* A stale socket of an earlier run, not yet replaced: the poll tries
-       * again while the process lives. */
+       * again while the process lives. When attaching, nobody listens: the
+       * machine is stopped. */
       g_debug ("connect: %s", error->message);
+      if (self->attaching)
+        {
+          self->attaching = FALSE;
+          g_clear_object (&self->cancellable);
+        }
       return;
     }
-  if (!self->subprocess)
+  if (self->attaching)
+    {
+      self->attaching = FALSE;
+      self->adopted = TRUE;
+      g_signal_connect_object (connection, "closed",
+                               G_CALLBACK (terrarium_vm_process_closed), self, 0);
+      g_message ("%s: still running from an earlier session",
+                 terrarium_machine_get_id (self->machine));
+      terrarium_machine_set_state (self->machine, TERRARIUM_MACHINE_STATE_RUNNING);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+    }
+  if (!terrarium_vm_process_live (self))
     return;
 
   g_clear_handle_id (&self->poll_id, g_source_remove);
@@ -353,7 +437,11 @@ terrarium_vm_process_clear_run (TerrariumVmProcess *self)
     g_dbus_connection_close (self->connection, NULL, NULL, NULL);
   g_clear_object (&self->connection);
   self->connecting = FALSE;
+  self->attaching = FALSE;
+  self->adopted = FALSE;
   self->thumbnail_busy = FALSE;
+  self->display_on = FALSE;
+  self->display_changed = FALSE;
 }
 
 static void
@@ -409,7 +497,7 @@ terrarium_vm_process_start (TerrariumVmProcess  *self,
 
   g_return_val_if_fail (TERRARIUM_IS_VM_PROCESS (self), FALSE);
 
-  if (self->subprocess)
+  if (terrarium_vm_process_live (self) || self->attaching)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY, _("“%s” is already running"),
                    terrarium_machine_get_name (self->machine));
@@ -475,6 +563,27 @@ terrarium_vm_process_start (TerrariumVmProcess  *self,
   return TRUE;
 }
 
+void
+terrarium_vm_process_attach (TerrariumVmProcess *self)
+{
+  g_autofree char *escaped = NULL;
+  g_autofree char *address = NULL;
+
+  g_return_if_fail (TERRARIUM_IS_VM_PROCESS (self));
+
+  if (terrarium_vm_process_live (self) || self->attaching ||
+      !g_file_test (self->socket_path, G_FILE_TEST_EXISTS))
+    return;
+  escaped = g_dbus_address_escape_value (self->socket_path);
+  address = g_strconcat ("unix:path=", escaped, NULL);
+  self->attaching = TRUE;
+  self->connecting = TRUE;
+  self->cancellable = g_cancellable_new ();
+  g_dbus_connection_new_for_address (address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT,
+                                     NULL, self->cancellable, terrarium_vm_process_connected,
+                                     g_object_ref (self));
+}
+
 static void
 terrarium_vm_process_call_done (GObject      *source,
                                 GAsyncResult *result,
@@ -499,7 +608,7 @@ terrarium_vm_process_call (TerrariumVmProcess *self,
 {
   if (!self->proxy)
     {
-      if (self->subprocess)
+      if (terrarium_vm_process_live (self))
         g_signal_emit (self, signals[SIGNAL_ERROR], 0,
                        _("The virtual machine is still starting; try again in a moment"));
       return;
@@ -520,10 +629,10 @@ terrarium_vm_process_force_off (TerrariumVmProcess *self)
 {
   g_return_if_fail (TERRARIUM_IS_VM_PROCESS (self));
 
-  if (!self->subprocess)
+  if (!terrarium_vm_process_live (self))
     return;
   self->forced = TRUE;
-  if (self->proxy)
+  if (self->proxy || !self->subprocess)
     terrarium_vm_process_call (self, "ForceOff");
   else
     /* Not listening yet (or wedged): the plug is pulled all the same. */
@@ -587,7 +696,7 @@ terrarium_vm_process_get_property (GObject    *object,
       g_value_set_object (value, self->machine);
       break;
     case PROP_RUNNING:
-      g_value_set_boolean (value, self->subprocess != NULL);
+      g_value_set_boolean (value, terrarium_vm_process_live (self));
       break;
     case PROP_PROXY:
       g_value_set_object (value, self->proxy);

@@ -23,6 +23,9 @@ TerrariumVmProcess *terrarium_vm_process_new          (TerrariumMachine   *machi
 TerrariumMachine   *terrarium_vm_process_get_machine  (TerrariumVmProcess *self);
 gboolean            terrarium_vm_process_start        (TerrariumVmProcess *self,
                                                        GError            **error);
+/* Takes over the VMM an earlier session of the app left running, if its
+ * control socket answers; nothing happens otherwise. */
+void                terrarium_vm_process_attach       (TerrariumVmProcess *self);
 /* Whether the process is alive (from start until it exits). */
 gboolean            terrarium_vm_process_is_running   (TerrariumVmProcess *self);
 /* The control interface, NULL until connected and after the process ended. */

@@ -83,8 +83,10 @@ terrarium_vm_window_update (TerrariumVmWindow *self)
   if (failure)
     {
       adw_status_page_set_description (self->failed_page, failure);
-      gtk_label_set_label (self->failed_log,
-                           terrarium_vm_process_get_failure_log (self->process));
+      const char *tail = terrarium_vm_process_get_failure_log (self->process);
+
+      gtk_label_set_label (self->failed_log, tail);
+      gtk_widget_set_visible (GTK_WIDGET (self->failed_log), tail && *tail);
     }
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), page) != 0)
     {
@@ -303,6 +305,13 @@ terrarium_vm_window_screenshot_action (GtkWidget  *widget,
                                   terrarium_vm_window_screenshot_done, data);
 }
 
+static gboolean
+terrarium_vm_window_destroy_idle (gpointer user_data)
+{
+  gtk_window_destroy (GTK_WINDOW (user_data));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 terrarium_vm_window_close_response (AdwMessageDialog  *dialog,
                                     const char        *response,
@@ -316,8 +325,11 @@ terrarium_vm_window_close_response (AdwMessageDialog  *dialog,
     terrarium_vm_process_force_off (self->process);
   /* The app may be exiting with this window. */
   terrarium_vm_process_flush (self->process);
-  /* "keep": the machine runs on; the library grid brings the window back. */
-  gtk_window_destroy (GTK_WINDOW (self));
+  /* "keep": the machine runs on; the library grid brings the window back.
+   * Not from inside the response: the dialog, transient for this window,
+   * still has to close, and GTK 4.8 would then reach for a freed parent. */
+  g_idle_add_full (G_PRIORITY_DEFAULT, terrarium_vm_window_destroy_idle, g_object_ref (self),
+                   g_object_unref);
 }
 
 static gboolean

@@ -11,7 +11,11 @@
 #   4. a key and a click reach the guest; Pause and Resume work;
 #      the tile gets a thumbnail;
 #   5. kill -9 of the VMM: the window says the machine stopped unexpectedly
-#      and the app lives on, then quits cleanly.
+#      and the app lives on;
+#   6. Restart; closing the window with "Keep Running" leaves the machine
+#      running, and the tile's "Show Window" brings the window back;
+#   7. quitting with "Keep Running" leaves the VMM running; a new app takes it
+#      over, forces it off from the tile, and quits cleanly.
 #
 # Environment (from test-app-run.sh): TERRARIUM_TEST_KERNEL, _INITRD,
 # _CMDLINE, _TIMEOUT, TERRARIUM_PATTERN_CHECK.
@@ -29,7 +33,7 @@ import time
 import gi
 
 gi.require_version('Atspi', '2.0')
-from gi.repository import Atspi, GLib  # noqa: E402
+from gi.repository import Atspi, Gio, GLib  # noqa: E402
 
 _ui = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'ui')
 
@@ -182,19 +186,63 @@ def check_pattern(window_id, width, height):
     return result.returncode == 0
 
 
+def find_window(app, name):
+    # A window opened again for a machine has shown up as a "filler" rather
+    # than a frame over GTK 4.8's AT-SPI: the name, and being on screen, tell.
+    for child in mw.children(app):
+        if child.get_name() != name:
+            continue
+        if child.get_role() in (Atspi.Role.FRAME, Atspi.Role.DIALOG):
+            return child
+        if child.get_role() == Atspi.Role.FILLER and \
+                child.get_state_set().contains(Atspi.StateType.VISIBLE):
+            return child
+    return None
+
+
+def labelled_button(root, label):
+    # A response of an AdwMessageDialog: a button holding a label.
+    for accessible in mw.walk(root):
+        if accessible.get_role() == Atspi.Role.PUSH_BUTTON and mw.has_action(accessible) and \
+                find(accessible, Atspi.Role.LABEL, label):
+            return accessible
+    return None
+
+
+def label_starting(root, prefix):
+    for accessible in mw.walk(root):
+        if accessible.get_role() == Atspi.Role.LABEL and \
+                (accessible.get_name() or '').startswith(prefix):
+            return accessible
+    return None
+
+
+def start_app(executable):
+    env = dict(os.environ)
+    env['G_DEBUG'] = 'fatal-criticals'
+    app_process = subprocess.Popen([executable], env=env)
+    app = wait_for('the app on the accessibility bus', lambda: mw.find_app(app_process.pid))
+    window = wait_for('the main window', lambda: ml.find_frame(app, 'Terrarium'))
+    wait_for(f'"{MACHINE}" in the grid', lambda: find(window, Atspi.Role.LABEL, MACHINE))
+    return app_process, app, window
+
+
+def ask_quit():
+    bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+    bus.call_sync(mw.APP_ID, '/' + mw.APP_ID.replace('.', '/'), 'org.gtk.Actions',
+                  'Activate', GLib.Variant('(sava{sv})', ('quit', [], {})),
+                  None, Gio.DBusCallFlags.NONE, 5000, None)
+
+
 def run(executable):
     Atspi.init()
     # Milliseconds for a reply, and for an app to start answering.
     Atspi.set_timeout(int(30000 * SCALE), int(60000 * SCALE))
     folder = write_machine()
-    env = dict(os.environ)
-    env['G_DEBUG'] = 'fatal-criticals'
-    app_process = subprocess.Popen([executable], env=env)
+    app_process = None
     app = None
     try:
-        app = wait_for('the app on the accessibility bus', lambda: mw.find_app(app_process.pid))
-        window = wait_for('the main window', lambda: ml.find_frame(app, 'Terrarium'))
-        wait_for(f'"{MACHINE}" in the grid', lambda: find(window, Atspi.Role.LABEL, MACHINE))
+        app_process, app, window = start_app(executable)
 
         # 2. Run.
         open_machine_menu(app, window, MACHINE, 'Run')
@@ -266,11 +314,48 @@ def run(executable):
         wait_for('the main window, still there', lambda: ml.find_frame(app, 'Terrarium'))
         log('the app lives on after the VMM was killed')
 
+        # 6. Restart, then close the window keeping the machine running; the
+        # library brings the window back.
+        restart = wait_for('the Restart button', lambda: ml.response_button(vm_window, 'Restart'))
+        os.unlink(os.path.join(folder, 'serial.log'))
+        click(restart)
+        wait_for('the guest to draw again', lambda: 'drm-pattern: drew' in serial(folder),
+                 BOOT_TIMEOUT / (SCALE * 2))
+        click(wait_for('the window\'s Close button', lambda: ml.button(vm_window, 'Close')))
+        click(wait_for('"Keep Running"', lambda: labelled_button(app, 'Keep Running')))
+        wait_for('the machine\'s window to close', lambda: ml.find_frame(app, MACHINE) is None)
+        wait_for('"Running" on the tile', lambda: label_starting(window, 'Running ·'))
+        open_machine_menu(app, window, MACHINE, 'Show Window')
+        vm_window = wait_for('the machine\'s window again', lambda: find_window(app, MACHINE))
+        log('kept running without its window, and got it back')
+
+        # 7. Quit, keeping it running; a new app finds it running.
+        ask_quit()
+        click(wait_for('"Keep Running" when quitting',
+                       lambda: labelled_button(app, 'Keep Running')))
+        try:
+            status = app_process.wait(timeout=60 * SCALE)
+        except subprocess.TimeoutExpired:
+            raise TestFailure('the app did not quit')
+        if status != 0:
+            raise TestFailure(f'app exited with status {status}')
+        pid = vmm_pid(folder)
+        if pid is None:
+            raise TestFailure('the VMM did not outlive the app')
+        log(f'the app quit; terrarium-vmm {pid} runs on')
+        app_process, app, window = start_app(executable)
+        wait_for('"Running" on the tile of the new app',
+                 lambda: label_starting(window, 'Running ·'))
+        open_machine_menu(app, window, MACHINE, 'Force Off')
+        wait_for('the VMM to end', lambda: vmm_pid(folder) is None, 60)
+        wait_for('the tile to say it stopped', lambda: not label_starting(window, 'Running ·'))
+        log('the new app took the running machine over and forced it off')
+
         status = mw.quit_app(app_process)
         if status != 0:
             raise TestFailure(f'app exited with status {status}')
     except TestFailure:
-        if app is not None and app_process.poll() is None:
+        if app is not None and app_process is not None and app_process.poll() is None:
             print('Accessible tree of the app at the time of failure:')
             mw.dump(app)
         print('--- serial console')
@@ -286,7 +371,7 @@ def run(executable):
         pid = vmm_pid(folder)
         if pid:
             os.kill(pid, signal.SIGKILL)
-        if app_process.poll() is None:
+        if app_process is not None and app_process.poll() is None:
             app_process.kill()
             app_process.wait()
 

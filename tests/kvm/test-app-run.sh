@@ -4,7 +4,9 @@
 # (tests/ui/run-ui-test gives it a session bus and throwaway XDG folders),
 # runs a machine from its tile's menu; the machine's window shows the
 # guest's test pattern, keys and clicks typed into it reach the guest, and
-# when the VMM is killed the window says so while the app lives on.
+# when the VMM is killed the window says so while the app lives on; a machine
+# kept running without its window, or across a restart of the app, stays
+# under the app's control.
 # The steps are in test-app-run.py.
 . "$(dirname "$0")/lib.sh"
 guest_modules+=(-m virtio_gpu -m virtio_input)
