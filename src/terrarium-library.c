@@ -454,8 +454,14 @@ create_write_config (CreateData  *data,
   g_autofree char *serial = NULL;
   g_autofree char *memory = machine_config_format_size (data->memory);
   g_autofree char *cpus = g_strdup_printf ("%u", data->cpus);
+  g_autofree char *mac = NULL;
   gboolean ok = FALSE;
 
+  /* Chosen once, here, and kept in the file: the guest's network setup
+   * (DHCP leases, udev's interface names) follows the MAC. 52:54:00 is the
+   * prefix KVM guests conventionally use. */
+  mac = g_strdup_printf ("52:54:00:%02x:%02x:%02x", g_random_int_range (0, 256),
+                         g_random_int_range (0, 256), g_random_int_range (0, 256));
   /* Paths name the final folder: the rename below makes them true. */
   serial = g_strdup_printf ("file:%s/%s", data->folder, SERIAL_LOG_NAME);
   machine_config_init (&cfg);
@@ -467,7 +473,8 @@ create_write_config (CreateData  *data,
       (data->initrd && machine_config_set_option (&cfg, "initrd", data->initrd, NULL, error) < 0) ||
       (data->cmdline && machine_config_set_option (&cfg, "cmdline", data->cmdline, NULL,
                                                    error) < 0) ||
-      machine_config_set_option (&cfg, "serial", serial, NULL, error) < 0)
+      machine_config_set_option (&cfg, "serial", serial, NULL, error) < 0 ||
+      machine_config_set_option (&cfg, "mac", mac, NULL, error) < 0)
     goto out;
   if (data->disk_size > 0)
     {

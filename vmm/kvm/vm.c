@@ -145,8 +145,9 @@ vm_create (struct vm *vm, const char *kvm_device, uint64_t ram_size, char **why)
   ret = guest_memory_init (&vm->mem, ram_size, VM_LOW_RAM_LIMIT);
   if (ret < 0)
     {
-      *why = g_strdup_printf (_("Cannot allocate %" G_GUINT64_FORMAT " MiB of guest memory: %s."),
-                              ram_size >> 20, g_strerror (-ret));
+      /* %llu, not G_GUINT64_FORMAT: xgettext cannot see past a macro. */
+      *why = g_strdup_printf (_("Cannot allocate %llu MiB of guest memory: %s."),
+                              (unsigned long long) (ram_size >> 20), g_strerror (-ret));
       goto fail;
     }
 
@@ -162,9 +163,9 @@ vm_create (struct vm *vm, const char *kvm_device, uint64_t ram_size, char **why)
       if (ioctl (vm->fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
         {
           ret = -errno;
-          *why = g_strdup_printf (_("Cannot give %" G_GUINT64_FORMAT " MiB of memory to the "
-                                    "virtual machine: %s."),
-                                  (guint64) (region.memory_size >> 20), g_strerror (-ret));
+          *why = g_strdup_printf (_("Cannot give %llu MiB of memory to the virtual machine: %s."),
+                                  (unsigned long long) (region.memory_size >> 20),
+                                  g_strerror (-ret));
           goto fail;
         }
     }

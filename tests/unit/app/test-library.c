@@ -150,6 +150,8 @@ test_create_and_reload (Fixture *f, gconstpointer data)
   g_assert_true (g_file_get_contents (terrarium_machine_get_config_path (m), &ini, NULL, NULL));
   g_assert_nonnull (strstr (ini, "memory=512M"));
   g_assert_nonnull (strstr (ini, "cmdline=console=ttyS0"));
+  /* A MAC of its own, kept in the file. */
+  g_assert_nonnull (strstr (ini, "mac=52:54:00:"));
   desc = terrarium_machine_describe (m);
   g_assert_nonnull (strstr (desc, "512"));
 
