@@ -2,43 +2,15 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Medians and the markdown report of benchmarks/spice from its raw JSON lines.
 #   summarize-spice.py RAW.jsonl --runs N --seconds S [--info KEY=VALUE]...
-import json
-import statistics
+import os
 import sys
 
-
-def med(vals):
-    vals = [v for v in vals if v is not None]
-    return statistics.median(vals) if vals else None
-
-
-def fmt(v, digits=1):
-    return "–" if v is None else f"{v:.{digits}f}"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from report import fmt, load, med  # noqa: E402
 
 
 def main():
-    args = sys.argv[1:]
-    raw = args.pop(0)
-    runs, seconds, info = 0, 0, []
-    while args:
-        opt = args.pop(0)
-        if opt == "--runs":
-            runs = int(args.pop(0))
-        elif opt == "--seconds":
-            seconds = args.pop(0)
-        elif opt == "--info":
-            info.append(args.pop(0))
-    rows = [json.loads(line) for line in open(raw) if line.strip()]
-    variants = []
-    for r in rows:
-        if r["variant"] not in variants:
-            variants.append(r["variant"])
-
-    print("### Results\n")
-    for i in info:
-        k, _, v = i.partition("=")
-        print(f"- {k}: {v}")
-    print(f"- {runs} run(s) per VMM, interleaved; medians shown; each run redraws for {seconds} s of guest time\n")
+    rows, variants = load()
     print("| VMM | SPICE server | mode | fps reaching the client | guest fps (host clock) "
           "| KiB per frame (display channel) | KiB/s | runs | notes |")
     print("|---|---|---|---:|---:|---:|---:|---:|---|")
