@@ -13,13 +13,73 @@
 #define GROUP_MACHINE "machine"
 #define GROUP_RNG     "rng"
 #define GROUP_DISPLAY "display"
+#define GROUP_CDROM "cdrom"
 
 G_DEFINE_QUARK (machine-config-error-quark, machine_config_error)
 
 static const char *const machine_keys[] = {
   "name", "uuid", "memory", "cpus", "kernel", "initrd", "cmdline", "serial", "no-reboot",
-  "control",
+  "control", "firmware", "uefi-vars", "boot-order",
 };
+
+static const char *const firmware_names[] = { "linux", "bios", "uefi" };
+static const char *const boot_device_names[] = { "cdrom", "disk", "net" };
+
+const char *
+machine_firmware_name (enum machine_firmware firmware)
+{
+  return firmware < G_N_ELEMENTS (firmware_names) ? firmware_names[firmware] : "?";
+}
+
+const char *
+machine_boot_device_name (enum machine_boot_device device)
+{
+  return device < G_N_ELEMENTS (boot_device_names) ? boot_device_names[device] : "?";
+}
+
+/* "cdrom,disk": each device at most once. */
+static int
+machine_config_parse_boot_order (struct machine_config *cfg, const char *value, GError **error)
+{
+  g_auto (GStrv) items = g_strsplit (value, ",", -1);
+  enum machine_boot_device order[MACHINE_CONFIG_MAX_BOOT];
+  unsigned n = 0;
+
+  for (unsigned i = 0; items[i]; i++)
+    {
+      const char *item = g_strstrip (items[i]);
+      unsigned d;
+
+      if (!*item)
+        continue;
+      for (d = 0; d < G_N_ELEMENTS (boot_device_names); d++)
+        if (g_str_equal (item, boot_device_names[d]))
+          break;
+      if (d == G_N_ELEMENTS (boot_device_names))
+        {
+          g_set_error (error, MACHINE_CONFIG_ERROR, MACHINE_CONFIG_ERROR_INVALID,
+                       "'%s' is not cdrom, disk or net", item);
+          return -EINVAL;
+        }
+      for (unsigned j = 0; j < n; j++)
+        if (order[j] == d)
+          {
+            g_set_error (error, MACHINE_CONFIG_ERROR, MACHINE_CONFIG_ERROR_INVALID,
+                         "'%s' is listed twice", item);
+            return -EINVAL;
+          }
+      order[n++] = d;
+    }
+  if (n == 0)
+    {
+      g_set_error (error, MACHINE_CONFIG_ERROR, MACHINE_CONFIG_ERROR_INVALID,
+                   "'%s' names no boot device: list cdrom, disk or net, like cdrom,disk", value);
+      return -EINVAL;
+    }
+  memcpy (cfg->boot_order, order, sizeof order);
+  cfg->n_boot = n;
+  return 0;
+}
 
 void
 machine_config_init (struct machine_config *cfg)
@@ -33,6 +93,10 @@ machine_config_init (struct machine_config *cfg)
   cfg->gpu_memory = MACHINE_CONFIG_GPU_MEMORY_DEFAULT;
   cfg->window = MACHINE_WINDOW_NONE;
   net_config_init (&cfg->net);
+  cfg->firmware = MACHINE_FIRMWARE_LINUX;
+  cfg->n_boot = 2;
+  cfg->boot_order[0] = MACHINE_BOOT_CDROM;
+  cfg->boot_order[1] = MACHINE_BOOT_DISK;
 }
 
 void
@@ -62,6 +126,8 @@ machine_config_clear (struct machine_config *cfg)
   g_free (cfg->serial_path);
   g_free (cfg->control);
   g_free (cfg->memory_origin);
+  g_free (cfg->uefi_vars);
+  g_free (cfg->cdrom_path);
   spice_config_clear (&cfg->spice);
   machine_config_clear_disks (cfg);
   if (cfg->keyfile)
@@ -322,6 +388,33 @@ machine_config_set_option_bare (struct machine_config *cfg, const char *option, 
     set_string (&cfg->cmdline, value);
   else if (g_str_equal (option, "control"))
     set_string (&cfg->control, value);
+  else if (g_str_equal (option, "firmware"))
+    {
+      unsigned f;
+
+      for (f = 0; f < G_N_ELEMENTS (firmware_names); f++)
+        if (g_str_equal (value, firmware_names[f]))
+          break;
+      if (f == G_N_ELEMENTS (firmware_names))
+        {
+          g_set_error (error, MACHINE_CONFIG_ERROR, MACHINE_CONFIG_ERROR_INVALID,
+                       "'%s' is not linux, bios or uefi", value);
+          return -EINVAL;
+        }
+      cfg->firmware = f;
+    }
+  else if (g_str_equal (option, "uefi-vars"))
+    set_string (&cfg->uefi_vars, value);
+  else if (g_str_equal (option, "boot-order"))
+    return machine_config_parse_boot_order (cfg, value, error);
+  else if (g_str_equal (option, "cdrom"))
+    {
+      /* "none": no drive; "": a drive with no disc in it. */
+      cfg->cdrom = !g_str_equal (value, "none");
+      g_clear_pointer (&cfg->cdrom_path, g_free);
+      if (cfg->cdrom && *value)
+        cfg->cdrom_path = g_strdup (value);
+    }
   else if (g_str_equal (option, "serial"))
     {
       enum machine_serial serial;
@@ -557,6 +650,15 @@ machine_config_from_keyfile (struct machine_config *cfg, GKeyFile *kf, const cha
         return -EINVAL;
     }
 
+  if (g_key_file_has_group (kf, GROUP_CDROM))
+    {
+      g_autofree char *value = g_key_file_get_string (kf, GROUP_CDROM, "path", NULL);
+      g_autofree char *context = g_strdup_printf ("%s: [cdrom] path", source);
+
+      if (machine_config_set_option (cfg, "cdrom", value ? value : "", context, error) < 0)
+        return -EINVAL;
+    }
+
   for (unsigned i = 0; groups[i]; i++)
     if (machine_config_disk_index (groups[i]) >= 0)
       g_ptr_array_add (disks, groups[i]);
@@ -642,6 +744,21 @@ machine_config_to_keyfile (struct machine_config *cfg)
   kf_set (kf, GROUP_MACHINE, "serial", serial);
   g_key_file_set_boolean (kf, GROUP_MACHINE, "no-reboot", cfg->no_reboot);
   kf_set (kf, GROUP_MACHINE, "control", cfg->control);
+  kf_set (kf, GROUP_MACHINE, "firmware", machine_firmware_name (cfg->firmware));
+  kf_set (kf, GROUP_MACHINE, "uefi-vars", cfg->uefi_vars);
+  {
+    const char *names[MACHINE_CONFIG_MAX_BOOT + 1] = { NULL };
+    g_autofree char *order = NULL;
+
+    for (unsigned i = 0; i < cfg->n_boot; i++)
+      names[i] = machine_boot_device_name (cfg->boot_order[i]);
+    order = g_strjoinv (",", (char **) names);
+    kf_set (kf, GROUP_MACHINE, "boot-order", order);
+  }
+  if (cfg->cdrom)
+    g_key_file_set_string (kf, GROUP_CDROM, "path", cfg->cdrom_path ? cfg->cdrom_path : "");
+  else
+    g_key_file_remove_group (kf, GROUP_CDROM, NULL);
   g_key_file_set_boolean (kf, GROUP_RNG, "enabled", cfg->rng);
   {
     g_autofree char *gpu_memory = machine_config_format_size (cfg->gpu_memory);
@@ -713,10 +830,19 @@ machine_config_validate (const struct machine_config *cfg, GError **error)
 {
   uint64_t host = machine_config_host_memory ();
 
-  if (!cfg->kernel)
+  if (cfg->firmware == MACHINE_FIRMWARE_LINUX && !cfg->kernel)
     {
       g_set_error (error, MACHINE_CONFIG_ERROR, MACHINE_CONFIG_ERROR_MISSING,
-                   "no kernel to boot: pass --kernel FILE or set kernel= in [machine]");
+                   "nothing to boot: pass --kernel FILE (or set kernel= in [machine]), "
+                   "or boot firmware with --firmware bios|uefi");
+      return -EINVAL;
+    }
+  if (cfg->firmware != MACHINE_FIRMWARE_LINUX && cfg->kernel)
+    {
+      g_set_error (error, MACHINE_CONFIG_ERROR, MACHINE_CONFIG_ERROR_INVALID,
+                   "a kernel is set but firmware is %s: firmware boots from the disks and the "
+                   "CD-ROM; remove kernel= or set firmware=linux",
+                   machine_firmware_name (cfg->firmware));
       return -EINVAL;
     }
   if (host && cfg->memory > host)

@@ -44,6 +44,21 @@ enum machine_window {
   MACHINE_WINDOW_SDL,
 };
 
+/* What runs first: the Linux kernel directly, SeaBIOS, or OVMF (UEFI). */
+enum machine_firmware {
+  MACHINE_FIRMWARE_LINUX,
+  MACHINE_FIRMWARE_BIOS,
+  MACHINE_FIRMWARE_UEFI,
+};
+
+/* Boot devices, in the order firmware tries them (the `boot-order` key). */
+enum machine_boot_device {
+  MACHINE_BOOT_CDROM,
+  MACHINE_BOOT_DISK,
+  MACHINE_BOOT_NET,
+};
+#define MACHINE_CONFIG_MAX_BOOT 3
+
 enum machine_serial {
   MACHINE_SERIAL_STDIO,
   MACHINE_SERIAL_FILE,
@@ -78,6 +93,14 @@ struct machine_config {
   struct spice_config spice;
   /* [network]: user-mode NAT, on unless disabled */
   struct net_config net;
+  /* Firmware boot: [machine] firmware, uefi-vars, boot-order */
+  enum machine_firmware firmware;
+  char *uefi_vars;          /* per-VM OVMF variable store; NULL: in memory only */
+  unsigned n_boot;
+  enum machine_boot_device boot_order[MACHINE_CONFIG_MAX_BOOT];
+  /* [cdrom]: a read-only CD-ROM drive (AHCI/ATAPI) */
+  bool cdrom;               /* the drive exists */
+  char *cdrom_path;         /* the inserted ISO image; NULL: the drive is empty */
   unsigned n_disks;
   struct machine_disk disks[MACHINE_CONFIG_MAX_DISKS];
 
@@ -120,7 +143,9 @@ uint64_t machine_config_host_memory (void);
  * Sets one option by its command-line name ("kernel", "initrd", "cmdline",
  * "memory", "cpus", "disk" (appends), "serial", "control", "no-reboot",
  * "name", "uuid", "rng", "spice" (replaces the whole [spice] group), "net",
- * "net-forward" (appends), "mac"), with
+ * "net-forward" (appends), "mac", "firmware" (linux, bios or uefi), "uefi-vars",
+ * "boot-order" (comma-separated cdrom, disk, net), "cdrom" (ISO path; empty:
+ * an empty drive; "none": no drive)), with
  * @value as on the command line (NULL for
  * no-reboot means true). @context prefixes error messages ("--memory").
  */
@@ -137,6 +162,10 @@ char *machine_config_format_size (uint64_t bytes);
  * @disk (free with machine_disk_clear). */
 int machine_config_parse_disk_spec (const char *spec, struct machine_disk *disk, GError **error);
 void machine_disk_clear (struct machine_disk *disk);
+
+/* Names of the enums as the key file writes them. */
+const char *machine_firmware_name (enum machine_firmware firmware);
+const char *machine_boot_device_name (enum machine_boot_device device);
 
 /* "stdio", "file:PATH", "pty" or "none"; *path is set (g_free) for a file. */
 int machine_config_parse_serial (const char *text, enum machine_serial *serial, char **path,

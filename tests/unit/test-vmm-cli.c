@@ -91,7 +91,7 @@ test_nothing_to_do (void)
 
   run_vmm (args, &status, &out, &err);
   g_assert_cmpint (status, ==, 2);
-  g_assert_nonnull (strstr (err, "no kernel to boot: pass --kernel"));
+  g_assert_nonnull (strstr (err, "nothing to boot: pass --kernel FILE"));
 }
 
 /* Runs the VMM with @args after "--kernel <a readable file>" and checks that

@@ -156,6 +156,69 @@ test_config_bad_values (void)
   }
 }
 
+/* The firmware keys and the CD-ROM survive a save and load, and bad values are named. */
+static void
+test_config_firmware (void)
+{
+  static const char text[] =
+    "[machine]\nfirmware=uefi\nuefi-vars=/vm/uefi-vars.fd\nboot-order=disk, cdrom\n"
+    "[cdrom]\npath=/isos/debian.iso\n";
+  struct machine_config cfg, again;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *data = NULL;
+  gsize len;
+
+  machine_config_init (&cfg);
+  g_assert_cmpint (cfg.firmware, ==, MACHINE_FIRMWARE_LINUX);
+  g_assert_cmpuint (cfg.n_boot, ==, 2);
+  g_assert_cmpint (cfg.boot_order[0], ==, MACHINE_BOOT_CDROM);
+  g_assert_false (cfg.cdrom);
+  g_assert_cmpint (machine_config_load_data (&cfg, text, sizeof text - 1, "m.ini", &error), ==, 0);
+  g_assert_no_error (error);
+  g_assert_cmpint (cfg.firmware, ==, MACHINE_FIRMWARE_UEFI);
+  g_assert_cmpstr (cfg.uefi_vars, ==, "/vm/uefi-vars.fd");
+  g_assert_cmpuint (cfg.n_boot, ==, 2);
+  g_assert_cmpint (cfg.boot_order[0], ==, MACHINE_BOOT_DISK);
+  g_assert_cmpint (cfg.boot_order[1], ==, MACHINE_BOOT_CDROM);
+  g_assert_true (cfg.cdrom);
+  g_assert_cmpstr (cfg.cdrom_path, ==, "/isos/debian.iso");
+
+  /* Ejecting keeps an empty drive; "none" removes it. */
+  data = machine_config_to_data (&cfg, &len);
+  machine_config_init (&again);
+  g_assert_cmpint (machine_config_load_data (&again, data, len, "again.ini", NULL), ==, 0);
+  g_assert_cmpint (again.firmware, ==, MACHINE_FIRMWARE_UEFI);
+  g_assert_cmpint (again.boot_order[0], ==, MACHINE_BOOT_DISK);
+  g_assert_cmpstr (again.cdrom_path, ==, "/isos/debian.iso");
+  g_assert_cmpint (machine_config_set_option (&again, "cdrom", "", NULL, NULL), ==, 0);
+  g_assert_true (again.cdrom);
+  g_assert_null (again.cdrom_path);
+  g_clear_pointer (&data, g_free);
+  data = machine_config_to_data (&again, &len);
+  g_assert_nonnull (strstr (data, "[cdrom]\npath=\n"));
+  g_assert_cmpint (machine_config_set_option (&again, "cdrom", "none", NULL, NULL), ==, 0);
+  g_clear_pointer (&data, g_free);
+  data = machine_config_to_data (&again, &len);
+  g_assert_null (strstr (data, "[cdrom]"));
+  machine_config_clear (&again);
+
+  g_assert_cmpint (machine_config_set_option (&cfg, "firmware", "coreboot", "--firmware", &error),
+                   ==, -EINVAL);
+  g_assert_cmpstr (error->message, ==, "--firmware: 'coreboot' is not linux, bios or uefi");
+  g_clear_error (&error);
+  g_assert_cmpint (machine_config_set_option (&cfg, "boot-order", "disk,floppy", "--boot-order",
+                                              &error), ==, -EINVAL);
+  g_assert_cmpstr (error->message, ==, "--boot-order: 'floppy' is not cdrom, disk or net");
+  g_clear_error (&error);
+  g_assert_cmpint (machine_config_set_option (&cfg, "boot-order", "disk,disk", NULL, &error),
+                   ==, -EINVAL);
+  g_assert_cmpstr (error->message, ==, "'disk' is listed twice");
+  g_clear_error (&error);
+  g_assert_cmpint (machine_config_set_option (&cfg, "boot-order", ",", NULL, &error), ==, -EINVAL);
+  g_clear_error (&error);
+  machine_config_clear (&cfg);
+}
+
 static void
 test_config_validate (void)
 {
@@ -168,8 +231,19 @@ test_config_validate (void)
   machine_config_init (&cfg);
   g_assert_cmpint (machine_config_validate (&cfg, &error), ==, -EINVAL);
   g_assert_cmpstr (error->message, ==,
-                   "no kernel to boot: pass --kernel FILE or set kernel= in [machine]");
+                   "nothing to boot: pass --kernel FILE (or set kernel= in [machine]), "
+                   "or boot firmware with --firmware bios|uefi");
   g_clear_error (&error);
+
+  /* Firmware boots without a kernel, and a kernel next to firmware is a mistake. */
+  cfg.firmware = MACHINE_FIRMWARE_BIOS;
+  g_assert_cmpint (machine_config_validate (&cfg, NULL), ==, 0);
+  cfg.kernel = g_strdup ("/k");
+  g_assert_cmpint (machine_config_validate (&cfg, &error), ==, -EINVAL);
+  g_assert_nonnull (strstr (error->message, "firmware is bios"));
+  g_clear_error (&error);
+  g_clear_pointer (&cfg.kernel, g_free);
+  cfg.firmware = MACHINE_FIRMWARE_LINUX;
 
   /* More memory than this host has is refused, naming what it has. */
   g_assert_true (g_file_get_contents ("/proc/meminfo", &meminfo, NULL, NULL));
@@ -440,6 +514,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Vmm/machine-config/sizes", test_config_sizes);
   g_test_add_func ("/Vmm/machine-config/disk-spec", test_config_disk_spec);
   g_test_add_func ("/Vmm/machine-config/round-trip", test_config_round_trip);
+  g_test_add_func ("/Vmm/machine-config/firmware", test_config_firmware);
   g_test_add_func ("/Vmm/machine-config/cli", test_config_cli);
   g_test_add_func ("/Vmm/machine-config/cli-bad", test_config_cli_bad);
   return g_test_run ();
