@@ -37,6 +37,18 @@ struct _TerrariumMachineDialog
   GtkAdjustment    *cpus_adjustment;
   GtkAdjustment    *disk_adjustment;
   AdwActionRow     *disk_row;
+  /* Settings only: shown for an existing VM */
+  AdwPreferencesGroup *display_group;
+  AdwPreferencesGroup *network_group;
+  AdwPreferencesGroup *sharing_group;
+  GtkAdjustment    *scanouts_adjustment;
+  GtkSwitch        *network_switch;
+  GtkSwitch        *isolated_switch;
+  AdwActionRow     *isolated_row;
+  AdwEntryRow      *forwards_row;
+  GtkSwitch        *spice_switch;
+  GtkAdjustment    *spice_port_adjustment;
+  AdwActionRow     *spice_port_row;
   GtkLabel         *message_label;
   GtkProgressBar   *progress_bar;
 };
@@ -66,6 +78,60 @@ terrarium_machine_dialog_spec (TerrariumMachineDialog *self)
   };
 }
 
+/* What the settings dialog adds to the spec: display, network and sharing. */
+typedef struct {
+  TerrariumMachineSpec spec;
+  guint                scanouts;
+  const char          *net;        /* "on", "off" or "isolated" */
+  const char          *forwards;   /* ';'-separated, as in the key file */
+  gboolean             spice;
+  guint                spice_port;
+} SettingsData;
+
+static SettingsData
+terrarium_machine_dialog_settings (TerrariumMachineDialog *self)
+{
+  gboolean network = gtk_switch_get_active (self->network_switch);
+
+  return (SettingsData) {
+    .spec = terrarium_machine_dialog_spec (self),
+    .scanouts = (guint) gtk_adjustment_get_value (self->scanouts_adjustment),
+    .net = !network ? "off" : gtk_switch_get_active (self->isolated_switch) ? "isolated" : "on",
+    .forwards = gtk_editable_get_text (GTK_EDITABLE (self->forwards_row)),
+    .spice = gtk_switch_get_active (self->spice_switch),
+    .spice_port = (guint) gtk_adjustment_get_value (self->spice_port_adjustment),
+  };
+}
+
+/* Puts the settings-only values into @cfg; the key file's own parsers check
+ * them, so a forward is refused here with the words the VMM would use. */
+static gboolean
+terrarium_machine_dialog_apply_settings (struct machine_config *cfg,
+                                         const SettingsData    *data,
+                                         GError               **error)
+{
+  g_autofree char *scanouts = g_strdup_printf ("%u", data->scanouts);
+  g_autofree char *port = g_strdup_printf ("%u", data->spice_port);
+  g_auto(GStrv) forwards = g_strsplit (data->forwards, ";", -1);
+
+  if (machine_config_set_option (cfg, "scanouts", scanouts, NULL, error) < 0 ||
+      machine_config_set_option (cfg, "net", data->net, NULL, error) < 0)
+    return FALSE;
+  net_config_clear_forwards (&cfg->net);
+  for (guint i = 0; forwards[i]; i++)
+    {
+      const char *forward = g_strstrip (forwards[i]);
+
+      /* The parser's message quotes the forward and says what to write. */
+      if (*forward && machine_config_set_option (cfg, "net-forward", forward, NULL, error) < 0)
+        return FALSE;
+    }
+  if (spice_config_set_key (&cfg->spice, "port", port, error) < 0)
+    return FALSE;
+  cfg->spice.enabled = data->spice;
+  return spice_config_check (&cfg->spice, error) == 0;
+}
+
 /* Validation runs as the user types; the message appears once there is
  * something to say about what was entered, not on an untouched form. */
 static gboolean
@@ -75,6 +141,21 @@ terrarium_machine_dialog_validate (TerrariumMachineDialog *self,
   TerrariumMachineSpec spec = terrarium_machine_dialog_spec (self);
   g_autoptr(GError) error = NULL;
   gboolean ok = terrarium_library_validate_spec (self->library, &spec, &error);
+
+  if (ok && self->machine)
+    {
+      /* A scratch copy: the VM's own config changes only on Save. */
+      SettingsData data = terrarium_machine_dialog_settings (self);
+      struct machine_config scratch;
+
+      machine_config_init (&scratch);
+      ok = terrarium_machine_dialog_apply_settings (&scratch, &data, &error);
+      machine_config_clear (&scratch);
+    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->isolated_row),
+                            gtk_switch_get_active (self->network_switch));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->spice_port_row),
+                            gtk_switch_get_active (self->spice_switch));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.accept", ok && !self->busy);
   if (show)
@@ -134,7 +215,8 @@ terrarium_machine_dialog_apply (struct machine_config  *cfg,
                                 gpointer                user_data,
                                 GError                **error)
 {
-  const TerrariumMachineSpec *spec = user_data;
+  const SettingsData *data = user_data;
+  const TerrariumMachineSpec *spec = &data->spec;
   g_autofree char *memory = machine_config_format_size (spec->memory);
   g_autofree char *cpus = g_strdup_printf ("%u", spec->cpus);
   g_autofree char *name = g_strstrip (g_strdup (spec->name));
@@ -149,7 +231,7 @@ terrarium_machine_dialog_apply (struct machine_config  *cfg,
   g_clear_pointer (&cfg->initrd, g_free);
   if (spec->initrd && *spec->initrd && machine_config_set_option (cfg, "initrd", spec->initrd, NULL, error) < 0)
     return FALSE;
-  return TRUE;
+  return terrarium_machine_dialog_apply_settings (cfg, data, error);
 }
 
 static void
@@ -167,7 +249,9 @@ terrarium_machine_dialog_accept (GtkWidget  *widget,
 
   if (self->machine)
     {
-      if (!terrarium_machine_update (self->machine, terrarium_machine_dialog_apply, &spec, &error))
+      SettingsData data = terrarium_machine_dialog_settings (self);
+
+      if (!terrarium_machine_update (self->machine, terrarium_machine_dialog_apply, &data, &error))
         {
           terrarium_machine_dialog_show_message (self, error->message);
           return;
@@ -297,6 +381,17 @@ terrarium_machine_dialog_class_init (TerrariumMachineDialogClass *klass)
   BIND (cpus_adjustment);
   BIND (disk_adjustment);
   BIND (disk_row);
+  BIND (display_group);
+  BIND (network_group);
+  BIND (sharing_group);
+  BIND (scanouts_adjustment);
+  BIND (network_switch);
+  BIND (isolated_switch);
+  BIND (isolated_row);
+  BIND (forwards_row);
+  BIND (spice_switch);
+  BIND (spice_port_adjustment);
+  BIND (spice_port_row);
   BIND (message_label);
   BIND (progress_bar);
 #undef BIND
@@ -373,6 +468,26 @@ terrarium_machine_dialog_new_edit (GtkWindow        *parent,
   gtk_adjustment_set_value (self->cpus_adjustment, cfg->cpus);
   gtk_editable_set_text (GTK_EDITABLE (self->kernel_row), cfg->kernel ? cfg->kernel : "");
   gtk_editable_set_text (GTK_EDITABLE (self->initrd_row), cfg->initrd ? cfg->initrd : "");
+
+  gtk_widget_set_visible (GTK_WIDGET (self->display_group), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->network_group), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->sharing_group), TRUE);
+  gtk_adjustment_set_value (self->scanouts_adjustment, cfg->scanouts);
+  gtk_switch_set_active (self->network_switch, cfg->net.enabled);
+  gtk_switch_set_active (self->isolated_switch, cfg->net.isolated);
+  {
+    g_autoptr(GPtrArray) forwards = g_ptr_array_new_with_free_func (g_free);
+    g_autofree char *text = NULL;
+
+    for (guint i = 0; i < cfg->net.n_forwards; i++)
+      g_ptr_array_add (forwards, net_forward_to_string (&cfg->net.forwards[i]));
+    g_ptr_array_add (forwards, NULL);
+    text = g_strjoinv ("; ", (char **) forwards->pdata);
+    gtk_editable_set_text (GTK_EDITABLE (self->forwards_row), text);
+  }
+  gtk_switch_set_active (self->spice_switch, cfg->spice.enabled);
+  if (cfg->spice.port)
+    gtk_adjustment_set_value (self->spice_port_adjustment, cfg->spice.port);
 
   if (terrarium_machine_get_state (machine) != TERRARIUM_MACHINE_STATE_STOPPED)
     {

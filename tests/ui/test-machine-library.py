@@ -147,12 +147,29 @@ def run(executable):
         type_into(settings, 'Name', 'Renamed Machine')
         save = wait_for('the Save button', lambda: button(settings, 'Save'))
         wait_for('Save to be enabled', lambda: sensitive(save))
+        # Network settings: a bad forward is named and blocks Save.
+        forwards = 'Port Forwards (like tcp:2222-:22; separated by ;)'
+        type_into(settings, forwards, 'tcp:99999-:22')
+        wait_for('Save to be disabled by a bad forward', lambda: not sensitive(save))
+        wait_for('the message naming the forward',
+                 lambda: any('tcp:99999-:22' in (a.get_name() or '')
+                             for a in walk(settings)
+                             if a.get_role() in (Atspi.Role.LABEL, Atspi.Role.ALERT)))
+        type_into(settings, forwards, 'tcp:2222-:22')
+        isolated = wait_for('the Isolated switch', lambda: mw.find_actionable(
+            settings, tuple(r for r in (getattr(Atspi.Role, 'SWITCH', None), Atspi.Role.TOGGLE_BUTTON,
+                                        Atspi.Role.CHECK_BOX) if r is not None), 'Isolated'))
+        mw.click(isolated)
+        wait_for('Save to be enabled', lambda: sensitive(save))
+        mw.screenshot('ui-settings-dialog.png')
         mw.click(save)
         wait_for('"Renamed Machine" in the grid',
                  lambda: find(window, Atspi.Role.LABEL, 'Renamed Machine'))
         with open(files[0]) as f:
-            if 'name=Renamed Machine' not in f.read():
-                raise TestFailure('the new name did not reach machine.ini')
+            ini = f.read()
+        for needle in ('name=Renamed Machine', 'isolated=true', 'forwards=tcp:127.0.0.1:2222-:22'):
+            if needle not in ini:
+                raise TestFailure(f'machine.ini lacks "{needle}" after Save:\n{ini}')
         log('renamed')
 
         # Delete.
