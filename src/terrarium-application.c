@@ -30,7 +30,9 @@ terrarium_application_new (void)
 {
   return g_object_new (TERRARIUM_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       /* `terrarium FILE.iso`, and "Open With" in the file
+                        * manager, open the install wizard. */
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        NULL);
 }
 
@@ -250,6 +252,25 @@ terrarium_application_activate (GApplication *app)
 }
 
 static void
+terrarium_application_open (GApplication  *app,
+                            GFile        **files,
+                            int            n_files,
+                            const char    *hint)
+{
+  GtkWindow *window;
+
+  g_application_activate (app);
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  if (!TERRARIUM_IS_WINDOW (window))
+    for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l; l = l->next)
+      if (TERRARIUM_IS_WINDOW (l->data))
+        window = l->data;
+  /* One wizard, one disc: the first file. */
+  if (TERRARIUM_IS_WINDOW (window) && n_files > 0)
+    terrarium_window_open_iso (TERRARIUM_WINDOW (window), files[0]);
+}
+
+static void
 terrarium_application_about_action (GSimpleAction *action,
                                     GVariant      *parameter,
                                     gpointer       user_data)
@@ -342,6 +363,7 @@ terrarium_application_class_init (TerrariumApplicationClass *klass)
   G_OBJECT_CLASS (klass)->finalize = terrarium_application_finalize;
 
   app_class->activate = terrarium_application_activate;
+  app_class->open = terrarium_application_open;
   app_class->startup = terrarium_application_startup;
 }
 

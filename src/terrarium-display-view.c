@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "terrarium-display-view.h"
+#include "terrarium-pointer-grab.h"
 
 #define DRM_FORMAT_XRGB8888 0x34325258u
 #define RESIZE_DELAY_MS 300
@@ -40,6 +41,9 @@
  * keycode, which is the evdev code plus 8. */
 #define XKB_EVDEV_OFFSET 8
 #define MAX_KEY 256
+/* evdev codes of the keys that end a pointer capture together */
+#define KEY_LEFTCTRL 29
+#define KEY_LEFTALT 56
 
 struct _TerrariumDisplayView
 {
@@ -66,6 +70,9 @@ struct _TerrariumDisplayView
 
   guint8         pressed[MAX_KEY / 8];
 
+  /* Relative pointer while captured (guests without a tablet driver). */
+  TerrariumPointerGrab *grab;
+
   /* TERRARIUM_DISPLAY_STATS: frames and the time GTK takes to paint them. */
   gboolean       stats;
   guint          stats_frames;
@@ -81,6 +88,7 @@ G_DEFINE_FINAL_TYPE (TerrariumDisplayView, terrarium_display_view, GTK_TYPE_WIDG
 enum {
   PROP_0,
   PROP_HAS_SURFACE,
+  PROP_POINTER_CAPTURED,
   N_PROPS
 };
 
@@ -469,9 +477,20 @@ terrarium_display_view_key_pressed (GtkEventControllerKey *controller,
                                     GdkModifierType        state,
                                     TerrariumDisplayView  *self)
 {
+  guint code;
+
   if (keycode < XKB_EVDEV_OFFSET)
     return FALSE;
-  terrarium_display_view_key (self, keycode - XKB_EVDEV_OFFSET, TRUE);
+  code = keycode - XKB_EVDEV_OFFSET;
+  if (terrarium_pointer_grab_is_active (self->grab) &&
+      ((code == KEY_LEFTCTRL && (self->pressed[KEY_LEFTALT / 8] & (1u << (KEY_LEFTALT % 8)))) ||
+       (code == KEY_LEFTALT && (self->pressed[KEY_LEFTCTRL / 8] & (1u << (KEY_LEFTCTRL % 8))))))
+    {
+      /* Left Ctrl + Left Alt: the release the hint promises, not the guest's. */
+      terrarium_display_view_release_pointer (self);
+      return TRUE;
+    }
+  terrarium_display_view_key (self, code, TRUE);
   /* Every key is the guest's: Tab must not move GTK's focus. */
   return TRUE;
 }
@@ -494,8 +513,15 @@ terrarium_display_view_motion (GtkEventControllerMotion *controller,
                                TerrariumDisplayView     *self)
 {
   graphene_rect_t rect;
-  int sx, sy;
+  int sx, sy, dx, dy;
 
+  if (terrarium_pointer_grab_is_active (self->grab))
+    {
+      if (self->proxy && terrarium_pointer_grab_motion (self->grab, x, y, &dx, &dy))
+        terrarium_vmm1_call_pointer_motion_relative (self->proxy, dx, dy, self->cancellable,
+                                                     NULL, NULL);
+      return;
+    }
   if (!self->proxy || !terrarium_display_view_get_rect (self, &rect))
     return;
   /* Outside the picture (on the black bars) the pointer rests on its edge. */
@@ -623,6 +649,48 @@ terrarium_display_view_realize (GtkWidget *widget)
                            self, 0);
 }
 
+gboolean
+terrarium_display_view_capture_pointer (TerrariumDisplayView *self,
+                                        GError              **error)
+{
+  g_return_val_if_fail (TERRARIUM_IS_DISPLAY_VIEW (self), FALSE);
+
+  if (terrarium_pointer_grab_is_active (self->grab))
+    return TRUE;
+  if (!terrarium_pointer_grab_start (self->grab, error))
+    return FALSE;
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POINTER_CAPTURED]);
+  return TRUE;
+}
+
+void
+terrarium_display_view_release_pointer (TerrariumDisplayView *self)
+{
+  g_return_if_fail (TERRARIUM_IS_DISPLAY_VIEW (self));
+
+  if (!terrarium_pointer_grab_is_active (self->grab))
+    return;
+  terrarium_pointer_grab_stop (self->grab);
+  /* Ctrl and Alt went down in the guest on the way to the release keys. */
+  terrarium_display_view_release_keys (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POINTER_CAPTURED]);
+}
+
+gboolean
+terrarium_display_view_get_pointer_captured (TerrariumDisplayView *self)
+{
+  g_return_val_if_fail (TERRARIUM_IS_DISPLAY_VIEW (self), FALSE);
+  return terrarium_pointer_grab_is_active (self->grab);
+}
+
+static void
+terrarium_display_view_unrealize (GtkWidget *widget)
+{
+  terrarium_display_view_release_pointer (TERRARIUM_DISPLAY_VIEW (widget));
+  GTK_WIDGET_CLASS (terrarium_display_view_parent_class)->unrealize (widget);
+}
+
 void
 terrarium_display_view_set_proxy (TerrariumDisplayView *self,
                                   TerrariumVmm1        *proxy)
@@ -668,6 +736,9 @@ terrarium_display_view_get_property (GObject    *object,
     case PROP_HAS_SURFACE:
       g_value_set_boolean (value, self->mapping != NULL);
       break;
+    case PROP_POINTER_CAPTURED:
+      g_value_set_boolean (value, terrarium_pointer_grab_is_active (self->grab));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -679,6 +750,7 @@ terrarium_display_view_dispose (GObject *object)
   TerrariumDisplayView *self = TERRARIUM_DISPLAY_VIEW (object);
 
   terrarium_display_view_set_proxy (self, NULL);
+  g_clear_pointer (&self->grab, terrarium_pointer_grab_free);
   g_clear_handle_id (&self->resize_id, g_source_remove);
   g_clear_handle_id (&self->stats_id, g_source_remove);
 
@@ -696,9 +768,13 @@ terrarium_display_view_class_init (TerrariumDisplayViewClass *klass)
   widget_class->snapshot = terrarium_display_view_snapshot;
   widget_class->size_allocate = terrarium_display_view_size_allocate;
   widget_class->realize = terrarium_display_view_realize;
+  widget_class->unrealize = terrarium_display_view_unrealize;
 
   properties[PROP_HAS_SURFACE] =
     g_param_spec_boolean ("has-surface", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_POINTER_CAPTURED] =
+    g_param_spec_boolean ("pointer-captured", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -712,6 +788,7 @@ terrarium_display_view_init (TerrariumDisplayView *self)
   GtkEventController *controller;
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  self->grab = terrarium_pointer_grab_new (GTK_WIDGET (self));
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
 

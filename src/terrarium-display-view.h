@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (TerrariumDisplayView, terrarium_display_view, TERRARIUM, DISPLAY_VIEW, GtkWidget)
 
 /* Shows a VMM's first display and sends it keyboard and (tablet) pointer
- * input; its size becomes the guest's resolution. */
+ * input (tablet, or a relative mouse while the pointer is captured); its size becomes the guest's resolution. */
 GtkWidget *terrarium_display_view_new               (void);
 /* @proxy: the VMM to show, or NULL to show nothing. */
 void       terrarium_display_view_set_proxy         (TerrariumDisplayView *self,
@@ -27,5 +27,12 @@ gboolean   terrarium_display_view_get_has_surface   (TerrariumDisplayView *self)
 void       terrarium_display_view_send_keys         (TerrariumDisplayView *self,
                                                      const guint          *codes,
                                                      guint                 n_codes);
+
+/* Pointer capture: the pointer is hidden and confined, and its movements go
+ * to the guest as a relative mouse until Left Ctrl + Left Alt, or release. */
+gboolean   terrarium_display_view_capture_pointer   (TerrariumDisplayView *self,
+                                                     GError              **error);
+void       terrarium_display_view_release_pointer   (TerrariumDisplayView *self);
+gboolean   terrarium_display_view_get_pointer_captured (TerrariumDisplayView *self);
 
 G_END_DECLS

@@ -218,6 +218,29 @@ terrarium_library_free_space (TerrariumLibrary *self)
   return g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_FILESYSTEM_FREE);
 }
 
+/* Firmware boots what is on the disks and the CD-ROM: no kernel. */
+static gboolean
+terrarium_library_validate_firmware_spec (const TerrariumMachineSpec  *spec,
+                                          GError                     **error)
+{
+  if (spec->kernel && *spec->kernel)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("A machine that starts with BIOS or UEFI firmware boots from its "
+                             "disks, not from a kernel file"));
+      return FALSE;
+    }
+  if (spec->cdrom && *spec->cdrom && g_access (spec->cdrom, R_OK) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Cannot read the disc image %s: %s"), spec->cdrom, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 terrarium_library_validate_spec (TerrariumLibrary            *self,
                                  const TerrariumMachineSpec  *spec,
@@ -291,6 +314,8 @@ terrarium_library_validate_spec (TerrariumLibrary            *self,
           return FALSE;
         }
     }
+  if (spec->firmware != MACHINE_FIRMWARE_LINUX)
+    return terrarium_library_validate_firmware_spec (spec, error);
   if (!spec->kernel || !*spec->kernel)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
@@ -327,6 +352,8 @@ typedef struct {
   char                  *kernel;
   char                  *initrd;
   char                  *cmdline;
+  enum machine_firmware  firmware;
+  char                  *cdrom;
   char                  *root;
   char                  *folder;       /* the final folder */
   GMainContext          *context;
@@ -341,6 +368,7 @@ create_data_free (CreateData *data)
   g_free (data->kernel);
   g_free (data->initrd);
   g_free (data->cmdline);
+  g_free (data->cdrom);
   g_free (data->root);
   g_free (data->folder);
   g_main_context_unref (data->context);
@@ -444,6 +472,38 @@ remove_tree (const char  *path,
 }
 
 static gboolean
+create_firmware_config (CreateData             *data,
+                        struct machine_config  *cfg,
+                        GError                **error)
+{
+  g_autofree char *vars = NULL;
+  g_autoptr(GString) order = g_string_new (NULL);
+
+  if (machine_config_set_option (cfg, "firmware", machine_firmware_name (data->firmware), NULL,
+                                 error) < 0)
+    return FALSE;
+  /* The VMM makes the store from OVMF_VARS on first boot; a file of our own
+   * keeps the boot entries the installer writes. */
+  if (data->firmware == MACHINE_FIRMWARE_UEFI)
+    {
+      vars = g_build_filename (data->folder, TERRARIUM_MACHINE_UEFI_VARS_FILE, NULL);
+      if (machine_config_set_option (cfg, "uefi-vars", vars, NULL, error) < 0)
+        return FALSE;
+    }
+  /* The installer first; once it is ejected, the installed disk. */
+  if (data->cdrom)
+    {
+      g_string_append (order, "cdrom");
+      if (machine_config_set_option (cfg, "cdrom", data->cdrom, NULL, error) < 0)
+        return FALSE;
+    }
+  if (data->disk_size > 0)
+    g_string_append (order, order->len ? ",disk" : "disk");
+  return order->len == 0 ||
+         machine_config_set_option (cfg, "boot-order", order->str, NULL, error) == 0;
+}
+
+static gboolean
 create_write_config (CreateData  *data,
                      const char  *work,
                      const char  *uuid,
@@ -469,12 +529,19 @@ create_write_config (CreateData  *data,
       machine_config_set_option (&cfg, "uuid", uuid, NULL, error) < 0 ||
       machine_config_set_option (&cfg, "memory", memory, NULL, error) < 0 ||
       machine_config_set_option (&cfg, "cpus", cpus, NULL, error) < 0 ||
-      machine_config_set_option (&cfg, "kernel", data->kernel, NULL, error) < 0 ||
-      (data->initrd && machine_config_set_option (&cfg, "initrd", data->initrd, NULL, error) < 0) ||
-      (data->cmdline && machine_config_set_option (&cfg, "cmdline", data->cmdline, NULL,
-                                                   error) < 0) ||
       machine_config_set_option (&cfg, "serial", serial, NULL, error) < 0 ||
       machine_config_set_option (&cfg, "mac", mac, NULL, error) < 0)
+    goto out;
+  if (data->firmware == MACHINE_FIRMWARE_LINUX)
+    {
+      if (machine_config_set_option (&cfg, "kernel", data->kernel, NULL, error) < 0 ||
+          (data->initrd && machine_config_set_option (&cfg, "initrd", data->initrd, NULL,
+                                                      error) < 0) ||
+          (data->cmdline && machine_config_set_option (&cfg, "cmdline", data->cmdline, NULL,
+                                                       error) < 0))
+        goto out;
+    }
+  else if (!create_firmware_config (data, &cfg, error))
     goto out;
   if (data->disk_size > 0)
     {
@@ -566,6 +633,10 @@ terrarium_library_create_async (TerrariumLibrary            *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, terrarium_library_create_async);
+  /* The worker checks the cancellable itself, up to the rename that makes
+   * the machine; after that it must reach the library, or its folder would
+   * be left behind unlisted. */
+  g_task_set_check_cancellable (task, FALSE);
   if (!terrarium_library_validate_spec (self, spec, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -580,6 +651,8 @@ terrarium_library_create_async (TerrariumLibrary            *self,
   data->kernel = g_strdup (spec->kernel);
   data->initrd = spec->initrd && *spec->initrd ? g_strdup (spec->initrd) : NULL;
   data->cmdline = spec->cmdline && *spec->cmdline ? g_strdup (spec->cmdline) : NULL;
+  data->firmware = spec->firmware;
+  data->cdrom = spec->cdrom && *spec->cdrom ? g_strdup (spec->cdrom) : NULL;
   data->root = g_strdup (self->root);
   data->context = g_main_context_ref_thread_default ();
   data->progress = progress;

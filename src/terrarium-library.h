@@ -15,16 +15,24 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (TerrariumLibrary, terrarium_library, TERRARIUM, LIBRARY, GObject)
 
-/* What the create dialog asks for. */
+/* What the create dialog (direct kernel boot) or the install wizard
+ * (firmware booting an ISO) asks for. */
 typedef struct {
   const char *name;
   guint64     memory;      /* bytes */
   guint       cpus;
   guint64     disk_size;   /* bytes; 0: no disk */
-  const char *kernel;
+  const char *kernel;      /* firmware LINUX only */
   const char *initrd;      /* NULL: none */
   const char *cmdline;     /* NULL: empty */
+  /* LINUX (0) boots @kernel; BIOS and UEFI boot the CD-ROM, then the disk.
+   * UEFI machines get their own variable store in their folder. */
+  enum machine_firmware firmware;
+  const char *cdrom;       /* the ISO in a CD-ROM drive; NULL: no drive */
 } TerrariumMachineSpec;
+
+/* The per-machine OVMF variable store, in the machine's folder. */
+#define TERRARIUM_MACHINE_UEFI_VARS_FILE "uefi-vars.fd"
 
 /* The machines in @root, one folder each (default:
  * $XDG_DATA_HOME/terrarium/machines when @root is NULL), sorted by name. A

@@ -23,6 +23,9 @@ struct _TerrariumMachineDialog
 
   TerrariumLibrary *library;
   TerrariumMachine *machine;     /* NULL: creating */
+  /* LINUX when creating; an edited machine keeps its own (the install
+   * wizard's machines boot firmware and have no kernel to set). */
+  enum machine_firmware firmware;
   GCancellable     *cancellable;
   gboolean          busy;
 
@@ -30,6 +33,7 @@ struct _TerrariumMachineDialog
   GtkButton        *accept_button;
   AdwPreferencesPage *page;
   AdwEntryRow      *name_row;
+  AdwPreferencesGroup *boot_group;
   AdwEntryRow      *kernel_row;
   AdwEntryRow      *initrd_row;
   AdwEntryRow      *cmdline_row;
@@ -66,15 +70,18 @@ terrarium_machine_dialog_show_message (TerrariumMachineDialog *self,
 static TerrariumMachineSpec
 terrarium_machine_dialog_spec (TerrariumMachineDialog *self)
 {
+  gboolean direct = self->firmware == MACHINE_FIRMWARE_LINUX;
+
   return (TerrariumMachineSpec) {
     .name = gtk_editable_get_text (GTK_EDITABLE (self->name_row)),
     .memory = (guint64) gtk_adjustment_get_value (self->memory_adjustment) * MiB,
     .cpus = (guint) gtk_adjustment_get_value (self->cpus_adjustment),
     .disk_size = self->machine ? 0
                                : (guint64) gtk_adjustment_get_value (self->disk_adjustment) * GiB,
-    .kernel = gtk_editable_get_text (GTK_EDITABLE (self->kernel_row)),
-    .initrd = gtk_editable_get_text (GTK_EDITABLE (self->initrd_row)),
-    .cmdline = gtk_editable_get_text (GTK_EDITABLE (self->cmdline_row)),
+    .kernel = direct ? gtk_editable_get_text (GTK_EDITABLE (self->kernel_row)) : NULL,
+    .initrd = direct ? gtk_editable_get_text (GTK_EDITABLE (self->initrd_row)) : NULL,
+    .cmdline = direct ? gtk_editable_get_text (GTK_EDITABLE (self->cmdline_row)) : NULL,
+    .firmware = self->firmware,
   };
 }
 
@@ -223,8 +230,11 @@ terrarium_machine_dialog_apply (struct machine_config  *cfg,
 
   if (machine_config_set_option (cfg, "name", name, NULL, error) < 0 ||
       machine_config_set_option (cfg, "memory", memory, NULL, error) < 0 ||
-      machine_config_set_option (cfg, "cpus", cpus, NULL, error) < 0 ||
-      machine_config_set_option (cfg, "kernel", spec->kernel, NULL, error) < 0 ||
+      machine_config_set_option (cfg, "cpus", cpus, NULL, error) < 0)
+    return FALSE;
+  if (spec->firmware != MACHINE_FIRMWARE_LINUX)
+    return TRUE;
+  if (machine_config_set_option (cfg, "kernel", spec->kernel, NULL, error) < 0 ||
       machine_config_set_option (cfg, "cmdline", spec->cmdline, NULL, error) < 0)
     return FALSE;
   /* "initrd" has no empty value on the command line: clear it directly. */
@@ -374,6 +384,7 @@ terrarium_machine_dialog_class_init (TerrariumMachineDialogClass *klass)
   BIND (accept_button);
   BIND (page);
   BIND (name_row);
+  BIND (boot_group);
   BIND (kernel_row);
   BIND (initrd_row);
   BIND (cmdline_row);
@@ -456,6 +467,8 @@ terrarium_machine_dialog_new_edit (GtkWindow        *parent,
 
   self = terrarium_machine_dialog_new (parent, library);
   self->machine = g_object_ref (machine);
+  self->firmware = cfg->firmware;
+  gtk_widget_set_visible (GTK_WIDGET (self->boot_group), cfg->firmware == MACHINE_FIRMWARE_LINUX);
   /* Translators: the settings dialog's title; %s is the machine's name */
   title = g_strdup_printf (_("%s Settings"), terrarium_machine_get_name (machine));
   gtk_window_set_title (GTK_WINDOW (self), title);

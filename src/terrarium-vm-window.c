@@ -41,6 +41,7 @@ struct _TerrariumVmWindow
   GtkWidget            *resume_button;
   GtkStack             *stack;
   TerrariumDisplayView *display;
+  GtkRevealer          *capture_hint;
   AdwStatusPage        *failed_page;
   GtkLabel             *failed_log;
 };
@@ -52,6 +53,14 @@ terrarium_vm_window_toast (TerrariumVmWindow *self,
                            const char        *message)
 {
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+static gboolean
+terrarium_vm_window_has_disc (TerrariumVmWindow *self)
+{
+  const struct machine_config *cfg = terrarium_machine_get_config (self->machine);
+
+  return cfg && cfg->cdrom && cfg->cdrom_path && *cfg->cdrom_path;
 }
 
 static void
@@ -109,7 +118,11 @@ terrarium_vm_window_update (TerrariumVmWindow *self)
   gtk_widget_action_set_enabled (widget, "vm.reset", connected);
   gtk_widget_action_set_enabled (widget, "vm.ctrl-alt-del", connected && !paused);
   gtk_widget_action_set_enabled (widget, "vm.screenshot", connected);
+  gtk_widget_action_set_enabled (widget, "vm.capture-pointer", connected && !paused);
+  if (!connected || paused)
+    terrarium_display_view_release_pointer (self->display);
   gtk_widget_action_set_enabled (widget, "vm.restart", !running);
+  gtk_widget_action_set_enabled (widget, "vm.eject", terrarium_vm_window_has_disc (self));
 }
 
 static void
@@ -182,6 +195,27 @@ terrarium_vm_window_ctrl_alt_del_action (GtkWidget  *widget,
   TerrariumVmWindow *self = TERRARIUM_VM_WINDOW (widget);
 
   terrarium_display_view_send_keys (self->display, ctrl_alt_del, G_N_ELEMENTS (ctrl_alt_del));
+}
+
+static void
+terrarium_vm_window_capture_pointer_action (GtkWidget  *widget,
+                                            const char *action_name,
+                                            GVariant   *parameter)
+{
+  TerrariumVmWindow *self = TERRARIUM_VM_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (terrarium_display_view_get_pointer_captured (self->display))
+    terrarium_display_view_release_pointer (self->display);
+  else if (!terrarium_display_view_capture_pointer (self->display, &error))
+    terrarium_vm_window_toast (self, error->message);
+}
+
+static void
+terrarium_vm_window_capture_changed (TerrariumVmWindow *self)
+{
+  gtk_revealer_set_reveal_child (self->capture_hint,
+                                 terrarium_display_view_get_pointer_captured (self->display));
 }
 
 static void
@@ -420,6 +454,77 @@ terrarium_vm_window_dispose (GObject *object)
   G_OBJECT_CLASS (terrarium_vm_window_parent_class)->dispose (object);
 }
 
+/* --- Eject: the installer's disc out, so the installed disk boots --- */
+
+static gboolean
+terrarium_vm_window_empty_drive (struct machine_config  *cfg,
+                                 gpointer                user_data,
+                                 GError                **error)
+{
+  /* The drive stays (the guest may want another disc); it is empty. */
+  return machine_config_set_option (cfg, "cdrom", "", NULL, error) == 0;
+}
+
+static void
+terrarium_vm_window_save_ejected (TerrariumVmWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!terrarium_machine_update (self->machine, terrarium_vm_window_empty_drive, NULL, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not eject the disc: %s"),
+                                                  error->message);
+
+      terrarium_vm_window_toast (self, message);
+      return;
+    }
+  terrarium_vm_window_toast (self, _("Disc ejected"));
+  terrarium_vm_window_update (self);
+}
+
+static void
+terrarium_vm_window_eject_done (GObject      *source,
+                                GAsyncResult *result,
+                                gpointer      user_data)
+{
+  g_autoptr(TerrariumVmWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!terrarium_vmm1_call_eject_media_finish (TERRARIUM_VMM1 (source), result, &error) &&
+      /* A VMM without EjectMedia, or without a drive, still takes the
+       * change at its next start. */
+      !g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD) &&
+      !g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NOT_SUPPORTED))
+    {
+      g_autofree char *message = NULL;
+
+      g_dbus_error_strip_remote_error (error);
+      message = g_strdup_printf (_("Could not eject the disc: %s"), error->message);
+      terrarium_vm_window_toast (self, message);
+      return;
+    }
+  terrarium_vm_window_save_ejected (self);
+}
+
+static void
+terrarium_vm_window_eject_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *parameter)
+{
+  TerrariumVmWindow *self = TERRARIUM_VM_WINDOW (widget);
+  TerrariumVmm1 *proxy = terrarium_vm_process_get_proxy (self->process);
+
+  if (!terrarium_vm_window_has_disc (self))
+    return;
+  if (!proxy)
+    {
+      terrarium_vm_window_save_ejected (self);
+      return;
+    }
+  terrarium_vmm1_call_eject_media (proxy, NULL, terrarium_vm_window_eject_done,
+                                   g_object_ref (self));
+}
+
 static void
 terrarium_vm_window_class_init (TerrariumVmWindowClass *klass)
 {
@@ -440,6 +545,7 @@ terrarium_vm_window_class_init (TerrariumVmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TerrariumVmWindow, resume_button);
   gtk_widget_class_bind_template_child (widget_class, TerrariumVmWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, TerrariumVmWindow, display);
+  gtk_widget_class_bind_template_child (widget_class, TerrariumVmWindow, capture_hint);
   gtk_widget_class_bind_template_child (widget_class, TerrariumVmWindow, failed_page);
   gtk_widget_class_bind_template_child (widget_class, TerrariumVmWindow, failed_log);
 
@@ -461,6 +567,10 @@ terrarium_vm_window_class_init (TerrariumVmWindowClass *klass)
                                    terrarium_vm_window_screenshot_action);
   gtk_widget_class_install_action (widget_class, "vm.fullscreen", NULL,
                                    terrarium_vm_window_fullscreen_action);
+  gtk_widget_class_install_action (widget_class, "vm.capture-pointer", NULL,
+                                   terrarium_vm_window_capture_pointer_action);
+  gtk_widget_class_install_action (widget_class, "vm.eject", NULL,
+                                   terrarium_vm_window_eject_action);
 }
 
 static void
@@ -469,4 +579,6 @@ terrarium_vm_window_init (TerrariumVmWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect (self, "notify::fullscreened",
                     G_CALLBACK (terrarium_vm_window_fullscreen_changed), NULL);
+  g_signal_connect_swapped (self->display, "notify::pointer-captured",
+                            G_CALLBACK (terrarium_vm_window_capture_changed), self);
 }

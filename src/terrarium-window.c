@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "terrarium-install-wizard.h"
 #include "terrarium-machine-dialog.h"
 #include "terrarium-machine-tile.h"
 #include "terrarium-window.h"
@@ -21,6 +22,8 @@ struct _TerrariumWindow
   TerrariumLibrary     *library;
   GtkFilterListModel   *filtered;
   GtkStringFilter      *filter;
+
+  GtkWidget            *wizard;   /* the open install wizard, weak */
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
@@ -77,15 +80,97 @@ terrarium_window_lookup (TerrariumWindow *self,
   return machine;
 }
 
+static TerrariumApplication *terrarium_window_get_app (TerrariumWindow *self);
+
+static void
+terrarium_window_install_created (TerrariumInstallWizard *wizard,
+                                  TerrariumMachine       *machine,
+                                  TerrariumWindow        *self)
+{
+  /* The installer boots through the same path as the grid's Run. */
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.run-machine", "s",
+                              terrarium_machine_get_id (machine));
+}
+
+static void
+terrarium_window_wizard_destroyed (TerrariumWindow *self)
+{
+  /* Gone from the screen, if not yet from memory (a pending callback may
+   * hold it): the next ISO needs a new wizard. */
+  g_clear_weak_pointer (&self->wizard);
+}
+
+/* One wizard at a time: another ISO goes to the one already open. */
+static TerrariumInstallWizard *
+terrarium_window_show_wizard (TerrariumWindow *self)
+{
+  if (!self->wizard)
+    {
+      GtkWidget *wizard = terrarium_install_wizard_new (GTK_WINDOW (self), self->library);
+
+      g_signal_connect_object (wizard, "machine-created",
+                               G_CALLBACK (terrarium_window_install_created), self, 0);
+      g_signal_connect_object (wizard, "destroy",
+                               G_CALLBACK (terrarium_window_wizard_destroyed), self,
+                               G_CONNECT_SWAPPED);
+      g_set_weak_pointer (&self->wizard, wizard);
+    }
+  gtk_window_present (GTK_WINDOW (self->wizard));
+  return TERRARIUM_INSTALL_WIZARD (self->wizard);
+}
+
+void
+terrarium_window_open_iso (TerrariumWindow *self,
+                           GFile           *file)
+{
+  g_return_if_fail (TERRARIUM_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  /* No library folder, no machines: the empty page says why. */
+  if (terrarium_application_get_library_error (terrarium_window_get_app (self)))
+    return;
+  terrarium_install_wizard_set_file (terrarium_window_show_wizard (self), file);
+}
+
+/* Installing from an ISO is the way most machines start. */
 static void
 terrarium_window_create_machine_action (GtkWidget  *widget,
                                         const char *action_name,
                                         GVariant   *parameter)
 {
+  terrarium_window_show_wizard (TERRARIUM_WINDOW (widget));
+}
+
+/* A Linux kernel (and initrd) booted directly, without firmware. */
+static void
+terrarium_window_create_linux_machine_action (GtkWidget  *widget,
+                                              const char *action_name,
+                                              GVariant   *parameter)
+{
   TerrariumWindow *self = TERRARIUM_WINDOW (widget);
 
   gtk_window_present (GTK_WINDOW (terrarium_machine_dialog_new_create (GTK_WINDOW (self),
                                                                        self->library)));
+}
+
+static gboolean
+terrarium_window_drop (GtkDropTarget   *target,
+                       const GValue    *value,
+                       double           x,
+                       double           y,
+                       TerrariumWindow *self)
+{
+  GSList *files;
+
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    return FALSE;
+  files = gdk_file_list_get_files (g_value_get_boxed (value));
+  if (!files)
+    return FALSE;
+  /* One machine per drop: the wizard takes one disc. */
+  terrarium_window_open_iso (self, files->data);
+  g_slist_free (files);
+  return TRUE;
 }
 
 static void
@@ -390,6 +475,7 @@ terrarium_window_attach_library (TerrariumWindow      *self,
       adw_status_page_set_title (self->empty_page, _("Virtual machines cannot be listed"));
       adw_status_page_set_description (self->empty_page, library_error->message);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.create-machine", FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.create-linux-machine", FALSE);
     }
 }
 
@@ -410,6 +496,7 @@ terrarium_window_dispose (GObject *object)
 {
   TerrariumWindow *self = TERRARIUM_WINDOW (object);
 
+  g_clear_weak_pointer (&self->wizard);
   gtk_widget_dispose_template (GTK_WIDGET (self), TERRARIUM_TYPE_WINDOW);
 
   G_OBJECT_CLASS (terrarium_window_parent_class)->dispose (object);
@@ -453,6 +540,8 @@ terrarium_window_class_init (TerrariumWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.create-machine", NULL,
                                    terrarium_window_create_machine_action);
+  gtk_widget_class_install_action (widget_class, "win.create-linux-machine", NULL,
+                                   terrarium_window_create_linux_machine_action);
   gtk_widget_class_install_action (widget_class, "win.machine-settings", "s",
                                    terrarium_window_machine_settings_action);
   gtk_widget_class_install_action (widget_class, "win.delete-machine", "s",
@@ -496,8 +585,15 @@ terrarium_window_realized (GtkWidget *widget)
 static void
 terrarium_window_init (TerrariumWindow *self)
 {
+  GtkDropTarget *target;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect (self, "realize", G_CALLBACK (terrarium_window_realized), NULL);
+
+  /* An ISO dropped anywhere on the window opens the install wizard. */
+  target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (target, "drop", G_CALLBACK (terrarium_window_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
 
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));

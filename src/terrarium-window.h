@@ -15,6 +15,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (TerrariumWindow, terrarium_window, TERRARIUM, WINDOW, AdwApplicationWindow)
 
-TerrariumWindow *terrarium_window_new (TerrariumApplication *application);
+TerrariumWindow *terrarium_window_new      (TerrariumApplication *application);
+/* Opens the install wizard on @file (an installer ISO). */
+void             terrarium_window_open_iso (TerrariumWindow      *self,
+                                            GFile                *file);
 
 G_END_DECLS

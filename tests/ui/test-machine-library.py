@@ -110,8 +110,10 @@ def run(executable):
         window = wait_for('the main window', lambda: find_frame(app, 'Terrarium'))
 
         # Create.
-        mw.click(wait_for('"Create a Virtual Machine"',
-                          lambda: button(window, 'Create a Virtual Machine')))
+        # "Create a Virtual Machine" opens the install wizard; a Linux kernel
+        # booted directly is the secondary way.
+        mw.click(wait_for('"Boot a Linux Kernel…"',
+                          lambda: button(window, 'Boot a Linux Kernel…')))
         dialog = wait_for('the "New Virtual Machine" dialog',
                           lambda: find_frame(app, 'New Virtual Machine'))
         create = wait_for('the Create button', lambda: button(dialog, 'Create'))

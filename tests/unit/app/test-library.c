@@ -370,6 +370,94 @@ test_validation (Fixture *f, gconstpointer data)
   expect_invalid (f, &spec, "kernel");
 }
 
+/* What the install wizard makes: firmware, the ISO in the CD-ROM drive
+ * first in the boot order, no kernel. */
+static void
+test_firmware_machine (Fixture *f, gconstpointer data)
+{
+  g_autofree char *iso = g_build_filename (f->tmp, "installer.iso", NULL);
+  g_autofree char *vars = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TerrariumMachine) m = NULL;
+  g_autoptr(TerrariumMachine) m2 = NULL;
+  g_autoptr(TerrariumLibrary) again = NULL;
+  const struct machine_config *cfg;
+  TerrariumMachineSpec spec = {
+    .name = "Installer", .memory = 512ull << 20, .cpus = 1, .disk_size = 64ull << 20,
+    .firmware = MACHINE_FIRMWARE_UEFI, .cdrom = iso,
+  };
+
+  g_assert_true (g_file_set_contents (iso, "stand-in for an ISO", -1, &error));
+  m = create (f, &spec, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (m);
+
+  /* What was written is what loads again. */
+  again = terrarium_library_new (f->root);
+  g_assert_true (terrarium_library_load (again, &error));
+  cfg = terrarium_machine_get_config (terrarium_library_find (again, terrarium_machine_get_id (m)));
+  g_assert_nonnull (cfg);
+  g_assert_cmpint (cfg->firmware, ==, MACHINE_FIRMWARE_UEFI);
+  g_assert_null (cfg->kernel);
+  g_assert_true (cfg->cdrom);
+  g_assert_cmpstr (cfg->cdrom_path, ==, iso);
+  g_assert_cmpuint (cfg->n_boot, ==, 2);
+  g_assert_cmpint (cfg->boot_order[0], ==, MACHINE_BOOT_CDROM);
+  g_assert_cmpint (cfg->boot_order[1], ==, MACHINE_BOOT_DISK);
+  g_assert_cmpuint (cfg->n_disks, ==, 1);
+  vars = g_build_filename (terrarium_machine_get_folder (m), TERRARIUM_MACHINE_UEFI_VARS_FILE,
+                           NULL);
+  g_assert_cmpstr (cfg->uefi_vars, ==, vars);
+
+  /* BIOS machines have no variable store. */
+  spec.name = "Old School";
+  spec.firmware = MACHINE_FIRMWARE_BIOS;
+  m2 = create (f, &spec, &error);
+  g_assert_no_error (error);
+  cfg = terrarium_machine_get_config (m2);
+  g_assert_cmpint (cfg->firmware, ==, MACHINE_FIRMWARE_BIOS);
+  g_assert_null (cfg->uefi_vars);
+  g_assert_cmpstr (cfg->cdrom_path, ==, iso);
+}
+
+static void
+test_firmware_validation (Fixture *f, gconstpointer data)
+{
+  TerrariumMachineSpec spec = {
+    .name = "x", .memory = 512ull << 20, .cpus = 1, .disk_size = 64ull << 20,
+    .firmware = MACHINE_FIRMWARE_BIOS, .cdrom = "/nonexistent/installer.iso",
+  };
+
+  expect_invalid (f, &spec, "/nonexistent/installer.iso");
+  spec.cdrom = NULL;
+  spec.kernel = f->kernel;
+  expect_invalid (f, &spec, "kernel");
+}
+
+/* A cancelled create leaves no folder, hidden or not. */
+static void
+test_create_cancelled (Fixture *f, gconstpointer data)
+{
+  TerrariumMachineSpec spec = default_spec (f, "Never");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = NULL;
+  Wait w = { .loop = g_main_loop_new (NULL, FALSE) };
+  TerrariumMachine *m;
+
+  g_cancellable_cancel (cancellable);
+  terrarium_library_create_async (f->library, &spec, NULL, NULL, cancellable, on_done, &w);
+  g_main_loop_run (w.loop);
+  m = terrarium_library_create_finish (f->library, w.result, &error);
+  g_assert_null (m);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  dir = g_dir_open (f->root, 0, NULL);
+  g_assert_nonnull (dir);
+  g_assert_null (g_dir_read_name (dir));
+  g_object_unref (w.result);
+  g_main_loop_unref (w.loop);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -380,5 +468,8 @@ main (int argc, char **argv)
   ADD ("/library/broken-machine", test_broken_machine);
   ADD ("/library/delete", test_delete);
   ADD ("/library/validation", test_validation);
+  ADD ("/library/firmware-machine", test_firmware_machine);
+  ADD ("/library/firmware-validation", test_firmware_validation);
+  ADD ("/library/create-cancelled", test_create_cancelled);
   return g_test_run ();
 }
