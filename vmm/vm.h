@@ -16,15 +16,22 @@
  * machine (vmm/machine.h) adds the platform and devices.
  *
  * Guest-physical layout (q35-like, fixed so firmware and ACPI agree):
- *   0 .. low RAM end          RAM (at most VM_LOW_RAM_LIMIT)
+ *   0 .. low RAM end          RAM (at most VM_LOW_RAM_LIMIT), except:
+ *   0xA0000 .. 0xBFFFF        no RAM in KVM: MMIO (legacy VGA window)
  *   0xB0000000 .. 0xBFFFFFFF  PCI Express ECAM (buses 0..255)
  *   0xC0000000 .. 0xFEBFFFFF  32-bit PCI MMIO window
  *   0xFEC00000                IOAPIC
  *   0xFEE00000                local APIC
+ *   0xFEFFC000 .. 0xFF000000  KVM's identity map and real-mode TSS (Intel)
+ *   VM_FLASH_BASE .. 4 GiB    firmware: SeaBIOS ROM or OVMF flash (4 MiB)
  *   4 GiB ..                  RAM above the hole
  *   VM_MMIO64_BASE ..         64-bit PCI MMIO window
  */
 #define VM_LOW_RAM_LIMIT   0x80000000ull
+#define VM_VGA_HOLE_BASE   0xA0000ull
+#define VM_VGA_HOLE_END    0xC0000ull     /* exclusive */
+#define VM_FLASH_BASE      0xFFC00000ull
+#define VM_FLASH_END       0x100000000ull /* exclusive */
 #define VM_ECAM_BASE       0xB0000000ull
 #define VM_ECAM_SIZE       0x10000000ull
 #define VM_MMIO32_BASE     0xC0000000ull
@@ -58,6 +65,7 @@ struct vm {
   struct kvm_system kvm;
   int fd;
   struct guest_memory mem;
+  int n_memslots;           /* KVM memory slots used: RAM first, then ROM/flash */
   struct bus pio;
   struct bus mmio;
 
@@ -76,6 +84,21 @@ struct vm {
 int vm_create (struct vm *vm, const char *kvm_device, uint64_t ram_size, char **why)
   __attribute__ ((warn_unused_result));
 void vm_destroy (struct vm *vm);
+
+/* KVM memory slots beyond RAM (firmware ROM, flash). vm_memslot_new() hands
+ * out a slot number; vm_memslot_set() maps @size bytes of @host at @gpa in
+ * it (size 0 removes the mapping). Guest writes to a @readonly slot exit as
+ * MMIO. Returns 0 or -errno (logged). */
+int vm_memslot_new (struct vm *vm);
+int vm_memslot_set (struct vm *vm, int slot, uint64_t gpa, uint64_t size, void *host, bool readonly)
+  __attribute__ ((warn_unused_result));
+
+/* vm-dirty.c: a writable slot whose guest writes KVM logs (size 0 removes
+ * it), and that log: one bit per 4 KiB page, cleared as it is read; @bitmap
+ * holds size / 4 KiB bits rounded up to 64. Both 0 or -errno (logged). */
+int vm_memslot_set_logged (struct vm *vm, int slot, uint64_t gpa, uint64_t size, void *host)
+  __attribute__ ((warn_unused_result));
+int vm_memslot_get_dirty (struct vm *vm, int slot, uint64_t *bitmap);
 
 /* Wired interrupts (IOAPIC pins, ISA IRQs). */
 int vm_irq_set_level (struct vm *vm, unsigned gsi, int level);

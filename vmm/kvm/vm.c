@@ -16,10 +16,11 @@
 
 #include "log.h"
 
-/* Below the 4 GiB boundary, outside RAM and every MMIO range, as Intel's
- * real-mode emulation wants (three pages for the TSS, one for the EPT map). */
-#define VM_TSS_ADDR          0xfffbd000ull
-#define VM_IDENTITY_MAP_ADDR 0xfffbc000ull
+/* Outside RAM, every MMIO range and the firmware flash at the top of 4 GiB,
+ * as Intel's real-mode emulation wants (three pages for the TSS, one for the
+ * EPT map): between the local APIC and the flash. */
+#define VM_TSS_ADDR          0xfeffd000ull
+#define VM_IDENTITY_MAP_ADDR 0xfeffc000ull
 
 static const struct {
   long cap;
@@ -153,19 +154,26 @@ vm_create (struct vm *vm, const char *kvm_device, uint64_t ram_size, char **why)
 
   for (unsigned i = 0; i < vm->mem.n_regions; i++)
     {
-      struct kvm_userspace_memory_region region = {
-        .slot = i,
-        .guest_phys_addr = vm->mem.regions[i].gpa,
-        .memory_size = vm->mem.regions[i].size,
-        .userspace_addr = (uintptr_t) vm->mem.regions[i].host,
-      };
+      const struct guest_memory_region *r = &vm->mem.regions[i];
+      uint64_t gpa = r->gpa, size = r->size;
 
-      if (ioctl (vm->fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
+      /* Low RAM leaves out the legacy VGA window, so accesses there reach
+       * the MMIO bus (a VGA adapter), as on a PC. */
+      if (gpa == 0 && size > VM_VGA_HOLE_END)
         {
-          ret = -errno;
+          ret = vm_memslot_set (vm, vm_memslot_new (vm), 0, VM_VGA_HOLE_BASE, r->host, false);
+          gpa = VM_VGA_HOLE_END;
+          size -= VM_VGA_HOLE_END;
+        }
+      else
+        ret = 0;
+      if (ret == 0)
+        ret = vm_memslot_set (vm, vm_memslot_new (vm), gpa, size, r->host + (gpa - r->gpa),
+                              false);
+      if (ret < 0)
+        {
           *why = g_strdup_printf (_("Cannot give %llu MiB of memory to the virtual machine: %s."),
-                                  (unsigned long long) (region.memory_size >> 20),
-                                  g_strerror (-ret));
+                                  (unsigned long long) (r->size >> 20), g_strerror (-ret));
           goto fail;
         }
     }
@@ -189,6 +197,35 @@ vm_create (struct vm *vm, const char *kvm_device, uint64_t ram_size, char **why)
 fail:
   vm_destroy (vm);
   return ret;
+}
+
+int
+vm_memslot_new (struct vm *vm)
+{
+  return vm->n_memslots++;
+}
+
+int
+vm_memslot_set (struct vm *vm, int slot, uint64_t gpa, uint64_t size, void *host, bool readonly)
+{
+  struct kvm_userspace_memory_region region = {
+    .slot = slot,
+    .flags = readonly ? KVM_MEM_READONLY : 0,
+    .guest_phys_addr = gpa,
+    .memory_size = size,
+    .userspace_addr = (uintptr_t) host,
+  };
+
+  if (slot < 0)
+    return -EINVAL;
+  if (readonly && kvm_system_check_extension (&vm->kvm, KVM_CAP_READONLY_MEM) <= 0)
+    {
+      vmm_error ("KVM cannot map read-only memory (KVM_CAP_READONLY_MEM)");
+      return -ENOTSUP;
+    }
+  if (ioctl (vm->fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
+    return vm_ioctl_error ("KVM_SET_USER_MEMORY_REGION");
+  return 0;
 }
 
 void

@@ -79,6 +79,10 @@ pm_read_byte (struct pm *pm, unsigned off, uint32_t timer)
       return pm->pm1_cnt >> (8 * (off & 1));
     case 0x08: case 0x09: case 0x0a: case 0x0b:
       return timer >> (8 * (off - 0x08));
+    case PM_SMI_EN_OFFSET:
+      /* APMC_EN reads set: "SMM is already set up", so SeaBIOS does not try
+       * to enter SMM, which KVM machines here do not have. */
+      return PM_SMI_EN_APMC;
     default:
       if (off >= PM_GPE0_OFFSET && off < PM_GPE0_OFFSET + PM_GPE0_LEN / 2)
         return pm->gpe0_sts[off - PM_GPE0_OFFSET];

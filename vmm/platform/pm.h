@@ -28,6 +28,8 @@
 #define PM_TMR_LEN         4
 #define PM_GPE0_OFFSET     0x20   /* GPE0_STS (8 bytes), GPE0_EN (8 bytes) */
 #define PM_GPE0_LEN        16
+#define PM_SMI_EN_OFFSET   0x30   /* ICH9 SMI_EN: no SMM, read-only */
+#define PM_SMI_EN_APMC     (1u << 5)
 
 #define PM_SCI_IRQ         9
 #define PM_SLP_TYP_S5      7      /* ICH9's value for soft-off */
