@@ -4,13 +4,15 @@
  *        pattern-check --fbcon PNG
  *        pattern-check --same IMAGE IMAGE
  *        pattern-check --contains IMAGE WIDTH HEIGHT
+ *        pattern-check --pixels IMAGE WIDTH HEIGHT X,Y,RRGGBB...
  *
  * Compares a screenshot with tests/guest/pattern.h pixel for pixel (exit 0
  * when equal, 1 with the first difference printed), or checks that a text
  * console screenshot shows console text: black background with the light grey
  * (0xaaaaaa) of the default text colour; or that two images are equal; or
  * that a window's screenshot shows the WIDTHxHEIGHT pattern somewhere (each
- * channel within 8, 99% of the pixels).
+ * channel within 8, 99% of the pixels); or that an image has a size and
+ * the given colours at the given points.
  * Images are PNG, or binary PPM (P6, what spicy-screenshot writes).
  */
 #include <png.h>
@@ -193,6 +195,32 @@ main (int argc, char **argv)
         return printf ("image %ux%u cannot hold %ux%u\n", w, h, pw, ph), 1;
       return contains (rows, w, h, pw, ph);
     }
+  if (argc >= 5 && strcmp (argv[1], "--pixels") == 0)
+    {
+      int bad = 0;
+
+      if (!(rows = load (argv[2], &w, &h)))
+        return 1;
+      if (w != strtoul (argv[3], NULL, 10) || h != strtoul (argv[4], NULL, 10))
+        return printf ("size %ux%u, expected %sx%s\n", w, h, argv[3], argv[4]), 1;
+      for (int i = 5; i < argc; i++)
+        {
+          unsigned x, y, want, got;
+
+          if (sscanf (argv[i], "%u,%u,%x", &x, &y, &want) != 3 || x >= w || y >= h)
+            return fprintf (stderr, "bad point '%s'\n", argv[i]), 2;
+          got = (unsigned) rows[y][x * 3] << 16 | (unsigned) rows[y][x * 3 + 1] << 8 |
+                rows[y][x * 3 + 2];
+          if (got != want)
+            {
+              printf ("pixel (%u,%u) is %06x, expected %06x\n", x, y, got, want);
+              bad = 1;
+            }
+        }
+      if (!bad)
+        printf ("%ux%u: all %d points as expected\n", w, h, argc - 5);
+      return bad;
+    }
   if (argc == 4 && strcmp (argv[1], "--same") == 0)
     {
       png_uint_32 w2, h2;
@@ -218,7 +246,7 @@ main (int argc, char **argv)
   if (argc != 4)
     {
       fprintf (stderr, "usage: pattern-check PNG WIDTH HEIGHT | --near PNG W H | --fbcon PNG | "
-               "--same IMAGE IMAGE | --contains IMAGE W H\n");
+               "--same IMAGE IMAGE | --contains IMAGE W H | --pixels IMAGE W H X,Y,RRGGBB...\n");
       return 2;
     }
   if (!(rows = load (argv[1], &w, &h)))
