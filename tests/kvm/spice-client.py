@@ -7,10 +7,13 @@
   spice-client.py replace PORT              a second client replaces the first
   spice-client.py vv SOCKET OUT             GetSpiceConnectionFile into OUT
   spice-client.py signals SOCKET OUT        SpiceClient* signals, one a line, until killed
+  spice-client.py record PORT OUT SECONDS   the playback channel's PCM (raw, as it comes)
+                                            into OUT until a stream stopped or SECONDS
 
 Needs python3-gi and gir1.2-spiceclientglib-2.0 (run it with /usr/bin/python3).
 Prints what it did; exits non-zero when something did not happen.
 """
+import ctypes
 import sys
 
 import gi
@@ -139,6 +142,54 @@ def cmd_replace(port):
     return 0 if gone and still else 1
 
 
+def cmd_record(port, out, seconds):
+    ctx = GLib.MainContext.default()
+    session = Spice.Session()
+    session.set_property("host", "127.0.0.1")
+    session.set_property("port", str(port))
+    # Without it the session makes no playback channel; nothing here asks
+    # spice-gtk to play the sound itself (spice_audio_get), we record it.
+    session.set_property("enable-audio", True)
+    state = {"started": 0, "stopped": False, "bytes": 0, "opened": False}
+    f = open(out, "wb")
+
+    def on_start(channel, fmt, channels, rate):
+        state["started"] += 1
+        print("playback-start format=%d channels=%d rate=%d" % (fmt, channels, rate), flush=True)
+
+    def on_data(channel, data, size):
+        chunk = ctypes.string_at(data, size) if isinstance(data, int) else bytes(data)[:size]
+        f.write(chunk)
+        state["bytes"] += size
+
+    def on_stop(channel):
+        print("playback-stop after %d bytes" % state["bytes"], flush=True)
+        state["stopped"] = state["bytes"] > 0
+
+    def on_event(channel, event):
+        if event == Spice.ChannelEvent.OPENED:
+            state["opened"] = True
+            print("playback channel open", flush=True)
+
+    def on_channel(session, channel):
+        if isinstance(channel, Spice.PlaybackChannel):
+            GObject.Object.connect(channel, "playback-start", on_start)
+            GObject.Object.connect(channel, "playback-data", on_data)
+            GObject.Object.connect(channel, "playback-stop", on_stop)
+            GObject.Object.connect(channel, "channel-event", on_event)
+            channel.connect()
+
+    GObject.Object.connect(session, "channel-new", on_channel)
+    if not session.connect():
+        print("cannot connect")
+        return 1
+    run_until(ctx, lambda: state["stopped"], seconds)
+    session.disconnect()
+    f.close()
+    print("recorded %d bytes" % state["bytes"])
+    return 0 if state["bytes"] else 1
+
+
 def control(socket):
     return Gio.DBusConnection.new_for_address_sync(
         "unix:path=" + socket, Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT, None, None)
@@ -179,6 +230,8 @@ def main(argv):
         return cmd_vv(args[0], args[1])
     if cmd == "signals":
         return cmd_signals(args[0], args[1])
+    if cmd == "record":
+        return cmd_record(int(args[0]), args[1], int(args[2]))
     print(__doc__)
     return 2
 

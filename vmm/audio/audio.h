@@ -6,9 +6,9 @@
 
 /*
  * The guest's sound output as every listener hears it: a sound device (the
- * producer; none exists yet — the sound issue adds virtio-snd) writes PCM
- * here, and each registered consumer (PulseAudio on this computer, SPICE
- * playback to a remote viewer, a test) gets a copy. One format for all:
+ * producer: the HD Audio card, hda-controller.h) writes PCM here, and each
+ * registered consumer (PulseAudio on this computer, SPICE playback to a
+ * remote viewer, a test) gets a copy. One format for all:
  * AUDIO_RATE Hz, AUDIO_CHANNELS channels, signed 16-bit little-endian,
  * interleaved; a frame is one sample per channel.
  *

@@ -126,10 +126,10 @@ spice_playback_drain (gpointer data)
           sp->buffer_pos = 0;
           if (!sp->buffer || sp->buffer_frames == 0)
             {
-              sp->buffer = NULL;   /* no client: the sound goes nowhere */
-              pthread_mutex_lock (&sp->lock);
-              sp->count = 0;
-              pthread_mutex_unlock (&sp->lock);
+              /* No client, or all the server's buffers are still on their
+               * way to it: the sound waits in the ring (bounded, oldest
+               * dropped) and the next write tries again. */
+              sp->buffer = NULL;
               break;
             }
         }

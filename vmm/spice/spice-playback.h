@@ -10,7 +10,7 @@ struct audio;
  * beside PulseAudio, sending the guest's sound to the connected client.
  * PCM arrives on the sound device's thread into a bounded ring; the main
  * context (where the server's sound channel lives) drains it into the
- * server's 10 ms buffers. With no sound device yet, it stays silent.
+ * server's 10 ms buffers. With no sound card (--sound off), it stays silent.
  */
 struct spice_playback;
 
