@@ -13,6 +13,7 @@
 
 #include "boot/linux.h"
 #include "disk/disk.h"
+#include "firmware/firmware.h"
 #include "kvm/vcpu-boot.h"
 #include "log.h"
 #include "machine-boot.h"
@@ -24,6 +25,10 @@
 #include "virtio/virtio-net.h"
 #include "net/slirp.h"
 #include "virtio/gpu/virtio-gpu.h"
+#include "display/vga.h"
+#include "audio/hda-controller.h"
+#include "storage/ahci.h"
+#include "storage/atapi.h"
 
 /* PCI slots: 0 is the host bridge, 31 the LPC bridge; disks from 1, then rng. */
 #define MACHINE_FIRST_DEVICE_SLOT 1
@@ -117,25 +122,177 @@ machine_boot_open_disks (struct disk **disks, const struct machine_config *cfg, 
   return 0;
 }
 
+/* The VGA (stdvga) takes the GPU's place where the firmware must show its
+ * screens: OVMF's virtio-gpu driver has no framebuffer to leave to the OS,
+ * and SeaBIOS has no VGA BIOS for virtio-gpu. SeaBIOS gets the VGA BIOS as
+ * the adapter's expansion ROM; OVMF has its own driver (QemuVideoDxe). */
+#define MACHINE_VGA_BIOS "/usr/share/seabios/vgabios-stdvga.bin"
+
+static bool
+machine_boot_wants_vga (const struct machine_config *cfg)
+{
+  return cfg->adapter == MACHINE_ADAPTER_VGA ||
+         (cfg->adapter == MACHINE_ADAPTER_AUTO && cfg->firmware != MACHINE_FIRMWARE_LINUX);
+}
+
+static int
+machine_boot_add_vga (struct machine_boot *b, const struct machine_config *cfg,
+                      struct display *display, unsigned slot, char **why)
+{
+  const char *rom = NULL;
+  int ret;
+
+  if (cfg->firmware == MACHINE_FIRMWARE_BIOS)
+    {
+      if (access (MACHINE_VGA_BIOS, R_OK) == 0)
+        rom = MACHINE_VGA_BIOS;
+      else
+        vmm_error ("No VGA BIOS at %s (package seabios): the screen stays dark until the "
+                   "guest's own driver starts", MACHINE_VGA_BIOS);
+    }
+  b->vga = vga_new (display, 0);
+  if (!b->vga)
+    ret = -ENOMEM;
+  else if ((ret = vga_claim_legacy (b->vga, &b->vm.pio, &b->vm.mmio)) == 0 &&
+           (ret = vga_pci_add (b->vga, &b->pci, slot, &b->vm, rom)) == 0)
+    ret = vga_start (b->vga);
+  if (ret < 0)
+    *why = g_strdup_printf (_("Cannot set up the display adapter: %s."), g_strerror (-ret));
+  return ret;
+}
+
+/* The HD Audio card; its thread starts with the boot. */
+static int
+machine_boot_add_hda (struct machine_boot *b, struct audio *audio, unsigned slot, char **why)
+{
+  int ret;
+
+  b->hda = hda_controller_new (&b->vm.mem, audio);
+  ret = pci_bus_add_device (&b->pci, hda_controller_get_pci (b->hda), slot, 0);
+  if (ret == 0)
+    ret = hda_controller_start (b->hda);
+  if (ret < 0)
+    *why = g_strdup_printf (_("Cannot set up the sound card: %s."), g_strerror (-ret));
+  return ret;
+}
+
+/* The CD-ROM: AHCI at 00:1f.2, beside the LPC bridge as on ICH9, its drive
+ * on port 0 with the configured ISO or empty. */
+#define MACHINE_AHCI_SLOT     0x1f
+#define MACHINE_AHCI_FUNCTION 2
+
+static int
+machine_boot_open_cdrom (struct machine_boot *b, const struct machine_config *cfg, char **why)
+{
+  b->cdrom = atapi_new ("cdrom");
+  return atapi_change_medium (b->cdrom, cfg->cdrom_path, false, why);
+}
+
+static int
+machine_boot_add_cdrom (struct machine_boot *b, char **why)
+{
+  struct msix_delivery delivery;
+  int ret;
+
+  if ((ret = msix_kvm_delivery_new (&b->vm, &delivery)) < 0 ||
+      !(b->ahci = ahci_new (&b->vm.mem, 1, &delivery, true)))
+    {
+      *why = g_strdup (_("Cannot set up the CD-ROM controller."));
+      return ret < 0 ? ret : -EIO;
+    }
+  ahci_attach (b->ahci, 0, b->cdrom);
+  ret = pci_bus_add_device (&b->pci, ahci_get_pci (b->ahci), MACHINE_AHCI_SLOT,
+                            MACHINE_AHCI_FUNCTION);
+  if (ret < 0)
+    *why = g_strdup_printf (_("Cannot add a PCI device: %s."), g_strerror (-ret));
+  return ret;
+}
+
+/* Direct kernel boot: the ACPI tables where Linux finds them, the kernel in
+ * RAM, and the boot vCPU at its entry. */
+static int
+machine_boot_load_linux (struct machine_boot *b, const struct machine_config *cfg, char **why)
+{
+  struct linux_boot_state state;
+  int ret;
+
+  /* What firmware would do before handing over to the kernel. */
+  if ((ret = pci_bus_assign_resources (&b->pci)) < 0 ||
+      (ret = acpi_build_tables (&b->acpi, cfg->cpus, ACPI_DIRECT_BOOT_BASE)) < 0 ||
+      (ret = guest_memory_write (&b->vm.mem, b->acpi.base, b->acpi.blob, b->acpi.size)) < 0)
+    {
+      *why = g_strdup_printf (_("Cannot set up the virtual machine's devices: %s."),
+                              g_strerror (-ret));
+      return ret;
+    }
+  if ((ret = linux_boot_load (&b->vm.mem, cfg->kernel, cfg->initrd, cfg->cmdline,
+                              b->acpi.base + ACPI_RSDP_OFFSET, &state, why)) < 0)
+    return ret;
+  if ((ret = vcpus_create (&b->vcpus, &b->vm, cfg->cpus)) < 0)
+    {
+      *why = g_strdup_printf (_("Cannot create the virtual CPUs: %s."), g_strerror (-ret));
+      return ret;
+    }
+  b->vcpus_up = true;
+  if ((ret = vcpu_set_linux_boot_state (&b->vcpus.vcpu[0], &state)) < 0)
+    *why = g_strdup_printf (_("Cannot set up the boot CPU: %s."), g_strerror (-ret));
+  return ret;
+}
+
+/* Firmware boot: the firmware enumerates PCI itself and gets the ACPI tables
+ * through fw_cfg; every vCPU keeps KVM's reset state (real mode at
+ * F000:FFF0 for the first, the others waiting for INIT-SIPI). */
+static int
+machine_boot_load_firmware (struct machine_boot *b, const struct machine_config *cfg,
+                            const struct bootorder_devices *devs, char **why)
+{
+  int ret;
+
+  if ((ret = acpi_build_tables (&b->acpi, cfg->cpus, 0)) < 0)
+    {
+      *why = g_strdup_printf (_("Cannot set up the virtual machine's devices: %s."),
+                              g_strerror (-ret));
+      return ret;
+    }
+  b->firmware = g_new0 (struct firmware, 1);
+  if ((ret = firmware_init (b->firmware, &b->vm, cfg, devs, &b->acpi, why)) < 0)
+    return ret;
+  if ((ret = vcpus_create (&b->vcpus, &b->vm, cfg->cpus)) < 0)
+    {
+      *why = g_strdup_printf (_("Cannot create the virtual CPUs: %s."), g_strerror (-ret));
+      return ret;
+    }
+  b->vcpus_up = true;
+  return 0;
+}
+
 struct machine_boot *
 machine_boot_new (const struct machine_config *cfg, const char *kvm_device,
                   struct serial_backend *serial, struct display *display,
-                  struct net_slirp *net, char **why)
+                  struct net_slirp *net, struct audio *audio, char **why)
 {
   struct machine_boot *b = g_new0 (struct machine_boot, 1);
   struct disk *disks[MACHINE_CONFIG_MAX_DISKS];
-  struct linux_boot_state state;
+  struct bootorder_devices devs = { .cdrom = cfg->cdrom };
   struct irq_line gsi, sci, com1;
   unsigned slot = MACHINE_FIRST_DEVICE_SLOT;
   uint64_t low, high;
   int ret;
 
   /* Files first: their errors are the likeliest and need no KVM to report. */
-  if (machine_check_readable (_("kernel"), cfg->kernel, why) < 0 ||
-      (cfg->initrd && machine_check_readable (_("initrd"), cfg->initrd, why) < 0) ||
+  if ((cfg->firmware == MACHINE_FIRMWARE_LINUX
+       ? machine_check_readable (_("kernel"), cfg->kernel, why) < 0 ||
+         (cfg->initrd && machine_check_readable (_("initrd"), cfg->initrd, why) < 0)
+       : firmware_check (cfg, why) < 0) ||
       machine_boot_open_disks (disks, cfg, why) < 0)
     goto fail;
 
+  if (cfg->cdrom && machine_boot_open_cdrom (b, cfg, why) < 0)
+    {
+      for (unsigned i = 0; i < cfg->n_disks; i++)
+        disks[i]->ops->close (disks[i]);
+      goto fail;
+    }
   ret = vm_create (&b->vm, kvm_device, cfg->memory, why);
   if (ret < 0)
     {
@@ -175,18 +332,28 @@ machine_boot_new (const struct machine_config *cfg, const char *kvm_device,
   if ((ret = pci_host_init (&b->host, &b->pci, &gsi, &b->pm)) < 0)
     goto fail_platform;
   b->host_up = true;
+  if (b->cdrom && machine_boot_add_cdrom (b, why) < 0)
+    goto fail;
 
   for (unsigned i = 0; i < b->n_blk; i++)
-    if (machine_boot_add_virtio (b, virtio_blk_get_device (b->blk[i]), slot++, &b->blk_pci[i],
-                                 why) < 0)
-      goto fail;
-  b->gpu = virtio_gpu_new (&b->vm.mem, display, cfg->scanouts, cfg->gpu_memory);
-  if (!b->gpu)
+    {
+      devs.disk_slot[devs.n_disks++] = slot;
+      if (machine_boot_add_virtio (b, virtio_blk_get_device (b->blk[i]), slot++, &b->blk_pci[i],
+                                   why) < 0)
+        goto fail;
+    }
+  if (machine_boot_wants_vga (cfg))
+    {
+      if (machine_boot_add_vga (b, cfg, display, slot++, why) < 0)
+        goto fail;
+    }
+  else if (!(b->gpu = virtio_gpu_new (&b->vm.mem, display, cfg->scanouts, cfg->gpu_memory)))
     {
       *why = g_strdup (_("Cannot set up the virtual GPU."));
       goto fail;
     }
-  if (machine_boot_add_virtio (b, virtio_gpu_get_device (b->gpu), slot++, &b->gpu_pci, why) < 0)
+  if (b->gpu &&
+      machine_boot_add_virtio (b, virtio_gpu_get_device (b->gpu), slot++, &b->gpu_pci, why) < 0)
     goto fail;
   for (unsigned i = 0; i < G_N_ELEMENTS (b->input); i++)
     {
@@ -206,31 +373,16 @@ machine_boot_new (const struct machine_config *cfg, const char *kvm_device,
       if (machine_boot_add_virtio (b, virtio_rng_get_device (b->rng), slot++, &b->rng_pci, why) < 0)
         goto fail;
     }
+  devs.net = net != NULL;
+  devs.net_slot = slot;
   if (net && machine_boot_add_net (b, cfg, net, slot++, why) < 0)
     goto fail;
-
-  /* What firmware would do before handing over to the kernel. */
-  if ((ret = pci_bus_assign_resources (&b->pci)) < 0)
-    goto fail_platform;
-  if ((ret = acpi_build_tables (&b->acpi, cfg->cpus, ACPI_DIRECT_BOOT_BASE)) < 0 ||
-      (ret = guest_memory_write (&b->vm.mem, b->acpi.base, b->acpi.blob, b->acpi.size)) < 0)
-    goto fail_platform;
-
-  if (linux_boot_load (&b->vm.mem, cfg->kernel, cfg->initrd, cfg->cmdline,
-                       b->acpi.base + ACPI_RSDP_OFFSET, &state, why) < 0)
+  if (audio && machine_boot_add_hda (b, audio, slot++, why) < 0)
     goto fail;
 
-  if ((ret = vcpus_create (&b->vcpus, &b->vm, cfg->cpus)) < 0)
-    {
-      *why = g_strdup_printf (_("Cannot create the virtual CPUs: %s."), g_strerror (-ret));
-      goto fail;
-    }
-  b->vcpus_up = true;
-  if ((ret = vcpu_set_linux_boot_state (&b->vcpus.vcpu[0], &state)) < 0)
-    {
-      *why = g_strdup_printf (_("Cannot set up the boot CPU: %s."), g_strerror (-ret));
-      goto fail;
-    }
+  if ((cfg->firmware == MACHINE_FIRMWARE_LINUX ? machine_boot_load_linux (b, cfg, why)
+                                                : machine_boot_load_firmware (b, cfg, &devs, why)) < 0)
+    goto fail;
   return b;
 
 fail_platform:
@@ -254,9 +406,16 @@ machine_boot_free (struct machine_boot *b)
   /* vCPUs first: after this no guest access reaches a device. */
   if (b->vcpus_up)
     vcpus_destroy (&b->vcpus);
+  /* The sound thread raises INTx through the bus: it stops first. */
+  hda_controller_stop (b->hda);
+  /* The CD-ROM's worker raises INTx through the bus: it stops first too. */
+  ahci_stop (b->ahci);
   /* The bus unmaps BARs through the devices' hooks: it goes while they live. */
   if (b->pci_up)
     pci_bus_destroy (&b->pci);
+  ahci_destroy (b->ahci);
+  atapi_free (b->cdrom);
+  hda_controller_free (b->hda);
   for (unsigned i = 0; i < G_N_ELEMENTS (b->input); i++)
     {
       if (b->input_pci[i])
@@ -274,6 +433,7 @@ machine_boot_free (struct machine_boot *b)
     }
   if (b->gpu)
     virtio_gpu_destroy (b->gpu);
+  vga_free (b->vga);
   if (b->rng_pci)
     {
       virtio_pci_destroy (b->rng_pci);
@@ -300,6 +460,11 @@ machine_boot_free (struct machine_boot *b)
         }
       /* Flushes and closes the image, releasing its lock. */
       virtio_blk_destroy (b->blk[i]);
+    }
+  if (b->firmware)
+    {
+      firmware_destroy (b->firmware);
+      g_free (b->firmware);
     }
   acpi_tables_free (&b->acpi);
   if (b->host_up)

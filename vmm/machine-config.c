@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "machine-config.h"
+#include "machine-config-private.h"
 
 #include <errno.h>
 #include <glib/gi18n.h>
@@ -12,6 +13,7 @@
 
 #define GROUP_MACHINE "machine"
 #define GROUP_RNG     "rng"
+#define GROUP_SOUND   "sound"
 #define GROUP_DISPLAY "display"
 #define GROUP_CDROM "cdrom"
 
@@ -22,65 +24,6 @@ static const char *const machine_keys[] = {
   "control", "firmware", "uefi-vars", "boot-order",
 };
 
-static const char *const firmware_names[] = { "linux", "bios", "uefi" };
-static const char *const boot_device_names[] = { "cdrom", "disk", "net" };
-
-const char *
-machine_firmware_name (enum machine_firmware firmware)
-{
-  return firmware < G_N_ELEMENTS (firmware_names) ? firmware_names[firmware] : "?";
-}
-
-const char *
-machine_boot_device_name (enum machine_boot_device device)
-{
-  return device < G_N_ELEMENTS (boot_device_names) ? boot_device_names[device] : "?";
-}
-
-/* "cdrom,disk": each device at most once. */
-static int
-machine_config_parse_boot_order (struct machine_config *cfg, const char *value, GError **error)
-{
-  g_auto (GStrv) items = g_strsplit (value, ",", -1);
-  enum machine_boot_device order[MACHINE_CONFIG_MAX_BOOT];
-  unsigned n = 0;
-
-  for (unsigned i = 0; items[i]; i++)
-    {
-      const char *item = g_strstrip (items[i]);
-      unsigned d;
-
-      if (!*item)
-        continue;
-      for (d = 0; d < G_N_ELEMENTS (boot_device_names); d++)
-        if (g_str_equal (item, boot_device_names[d]))
-          break;
-      if (d == G_N_ELEMENTS (boot_device_names))
-        {
-          g_set_error (error, MACHINE_CONFIG_ERROR, MACHINE_CONFIG_ERROR_INVALID,
-                       "'%s' is not cdrom, disk or net", item);
-          return -EINVAL;
-        }
-      for (unsigned j = 0; j < n; j++)
-        if (order[j] == d)
-          {
-            g_set_error (error, MACHINE_CONFIG_ERROR, MACHINE_CONFIG_ERROR_INVALID,
-                         "'%s' is listed twice", item);
-            return -EINVAL;
-          }
-      order[n++] = d;
-    }
-  if (n == 0)
-    {
-      g_set_error (error, MACHINE_CONFIG_ERROR, MACHINE_CONFIG_ERROR_INVALID,
-                   "'%s' names no boot device: list cdrom, disk or net, like cdrom,disk", value);
-      return -EINVAL;
-    }
-  memcpy (cfg->boot_order, order, sizeof order);
-  cfg->n_boot = n;
-  return 0;
-}
-
 void
 machine_config_init (struct machine_config *cfg)
 {
@@ -89,6 +32,7 @@ machine_config_init (struct machine_config *cfg)
   cfg->cpus = 1;
   cfg->serial = MACHINE_SERIAL_STDIO;
   cfg->rng = true;
+  cfg->sound = true;
   cfg->scanouts = 1;
   cfg->gpu_memory = MACHINE_CONFIG_GPU_MEMORY_DEFAULT;
   cfg->window = MACHINE_WINDOW_NONE;
@@ -133,182 +77,6 @@ machine_config_clear (struct machine_config *cfg)
   if (cfg->keyfile)
     g_key_file_unref (cfg->keyfile);
   memset (cfg, 0, sizeof *cfg);
-}
-
-bool
-machine_config_parse_size (const char *text, uint64_t *bytes)
-{
-  const char *p = text;
-  uint64_t value = 0;
-  unsigned shift = 0;
-
-  if (!g_ascii_isdigit (*p))
-    return false;
-  for (; g_ascii_isdigit (*p); p++)
-    {
-      if (value > (UINT64_MAX - 9) / 10)
-        return false;
-      value = value * 10 + (uint64_t) (*p - '0');
-    }
-  switch (g_ascii_toupper (*p))
-    {
-    case '\0': break;
-    case 'K': shift = 10; break;
-    case 'M': shift = 20; break;
-    case 'G': shift = 30; break;
-    case 'T': shift = 40; break;
-    default: return false;
-    }
-  if (*p)
-    {
-      p++;
-      /* 512M, 512MB, 512MiB all mean 512 * 2^20: nobody sizes RAM in 10^6. */
-      if (g_ascii_strcasecmp (p, "") != 0 && g_ascii_strcasecmp (p, "B") != 0 &&
-          g_ascii_strcasecmp (p, "iB") != 0)
-        return false;
-    }
-  if (shift && value > UINT64_MAX >> shift)
-    return false;
-  *bytes = value << shift;
-  return true;
-}
-
-char *
-machine_config_format_size (uint64_t bytes)
-{
-  static const char units[] = "TGMK";
-
-  for (unsigned i = 0; i < 4; i++)
-    {
-      unsigned shift = 40 - 10 * i;
-
-      if (bytes && bytes % (1ull << shift) == 0)
-        return g_strdup_printf ("%" G_GUINT64_FORMAT "%c", bytes >> shift, units[i]);
-    }
-  return g_strdup_printf ("%" G_GUINT64_FORMAT, bytes);
-}
-
-static bool
-machine_config_parse_bool (const char *text, bool *value)
-{
-  static const char *const yes[] = { "true", "yes", "on", "1" };
-  static const char *const no[] = { "false", "no", "off", "0" };
-
-  for (unsigned i = 0; i < G_N_ELEMENTS (yes); i++)
-    {
-      if (g_ascii_strcasecmp (text, yes[i]) == 0)
-        {
-          *value = true;
-          return true;
-        }
-      if (g_ascii_strcasecmp (text, no[i]) == 0)
-        {
-          *value = false;
-          return true;
-        }
-    }
-  return false;
-}
-
-/* NULL when fine, else why not (static text). */
-static const char *
-machine_config_check_serial_id (const char *id)
-{
-  if (strlen (id) > MACHINE_CONFIG_DISK_SERIAL_MAX)
-    return "is longer than 20 characters";
-  for (const char *p = id; *p; p++)
-    if (*p < 0x20 || *p > 0x7e)
-      return "may only contain printable ASCII characters";
-  return NULL;
-}
-
-int
-machine_config_parse_disk_spec (const char *spec, struct machine_disk *disk, GError **error)
-{
-  g_autoptr (GString) path = g_string_new (NULL);
-  const char *p = spec;
-
-  memset (disk, 0, sizeof *disk);
-  /* The path runs to the first single comma; ",," stands for a comma in it. */
-  for (; *p; p++)
-    {
-      if (*p == ',' && p[1] == ',')
-        p++;
-      else if (*p == ',')
-        break;
-      g_string_append_c (path, *p);
-    }
-  if (path->len == 0)
-    {
-      g_set_error (error, MACHINE_CONFIG_ERROR, MACHINE_CONFIG_ERROR_INVALID,
-                   "'%s' has no disk image path (expected PATH[,readonly][,serial=ID])", spec);
-      return -EINVAL;
-    }
-
-  while (*p == ',')
-    {
-      const char *start = ++p;
-      g_autofree char *opt = NULL;
-      const char *eq;
-      const char *why;
-
-      while (*p && *p != ',')
-        p++;
-      opt = g_strndup (start, (gsize) (p - start));
-      eq = strchr (opt, '=');
-      if (g_str_equal (opt, "readonly") || g_str_equal (opt, "ro"))
-        disk->readonly = true;
-      else if (g_str_has_prefix (opt, "readonly=") && machine_config_parse_bool (eq + 1, &disk->readonly))
-        ;
-      else if (g_str_has_prefix (opt, "serial="))
-        {
-          if ((why = machine_config_check_serial_id (eq + 1)) != NULL)
-            {
-              g_set_error (error, MACHINE_CONFIG_ERROR, MACHINE_CONFIG_ERROR_INVALID,
-                           "'%s': serial '%s' %s", spec, eq + 1, why);
-              goto fail;
-            }
-          g_free (disk->serial);
-          disk->serial = *(eq + 1) ? g_strdup (eq + 1) : NULL;
-        }
-      else
-        {
-          g_set_error (error, MACHINE_CONFIG_ERROR, MACHINE_CONFIG_ERROR_INVALID,
-                       "'%s': unknown disk option '%s' (known: readonly, serial=ID)", spec, opt);
-          goto fail;
-        }
-    }
-  disk->path = g_string_free (g_steal_pointer (&path), FALSE);
-  return 0;
-
-fail:
-  machine_disk_clear (disk);
-  return -EINVAL;
-}
-
-int
-machine_config_parse_serial (const char *text, enum machine_serial *serial, char **path,
-                             GError **error)
-{
-  *path = NULL;
-  if (g_str_equal (text, "stdio"))
-    *serial = MACHINE_SERIAL_STDIO;
-  else if (g_str_equal (text, "pty"))
-    *serial = MACHINE_SERIAL_PTY;
-  else if (g_str_equal (text, "none"))
-    *serial = MACHINE_SERIAL_NONE;
-  else if (g_str_has_prefix (text, "file:") && text[5])
-    {
-      *serial = MACHINE_SERIAL_FILE;
-      *path = g_strdup (text + 5);
-    }
-  else
-    {
-      g_set_error (error, MACHINE_CONFIG_ERROR, MACHINE_CONFIG_ERROR_INVALID,
-                   "'%s' is not one of stdio, file:PATH, pty or none", text);
-      return -EINVAL;
-    }
-  return 0;
 }
 
 static void
@@ -390,18 +158,12 @@ machine_config_set_option_bare (struct machine_config *cfg, const char *option, 
     set_string (&cfg->control, value);
   else if (g_str_equal (option, "firmware"))
     {
-      unsigned f;
-
-      for (f = 0; f < G_N_ELEMENTS (firmware_names); f++)
-        if (g_str_equal (value, firmware_names[f]))
-          break;
-      if (f == G_N_ELEMENTS (firmware_names))
+      if (!machine_config_parse_firmware (value, &cfg->firmware))
         {
           g_set_error (error, MACHINE_CONFIG_ERROR, MACHINE_CONFIG_ERROR_INVALID,
                        "'%s' is not linux, bios or uefi", value);
           return -EINVAL;
         }
-      cfg->firmware = f;
     }
   else if (g_str_equal (option, "uefi-vars"))
     set_string (&cfg->uefi_vars, value);
@@ -425,6 +187,15 @@ machine_config_set_option_bare (struct machine_config *cfg, const char *option, 
       cfg->serial = serial;
       g_free (cfg->serial_path);
       cfg->serial_path = path;
+    }
+  else if (g_str_equal (option, "sound"))
+    {
+      if (!machine_config_parse_bool (value, &cfg->sound))
+        {
+          g_set_error (error, MACHINE_CONFIG_ERROR, MACHINE_CONFIG_ERROR_INVALID,
+                       "'%s' is not on or off", value);
+          return -EINVAL;
+        }
     }
   else if (g_str_equal (option, "no-reboot") || g_str_equal (option, "rng"))
     {
@@ -458,6 +229,21 @@ machine_config_set_option_bare (struct machine_config *cfg, const char *option, 
           return -EINVAL;
         }
       cfg->gpu_memory = u;
+    }
+  else if (g_str_equal (option, "display-adapter"))
+    {
+      if (g_str_equal (value, "auto"))
+        cfg->adapter = MACHINE_ADAPTER_AUTO;
+      else if (g_str_equal (value, "virtio-gpu"))
+        cfg->adapter = MACHINE_ADAPTER_VIRTIO_GPU;
+      else if (g_str_equal (value, "vga"))
+        cfg->adapter = MACHINE_ADAPTER_VGA;
+      else
+        {
+          g_set_error (error, MACHINE_CONFIG_ERROR, MACHINE_CONFIG_ERROR_INVALID,
+                       "'%s' is not auto, virtio-gpu or vga", value);
+          return -EINVAL;
+        }
     }
   else if (g_str_equal (option, "display"))
     {
@@ -622,6 +408,7 @@ machine_config_from_keyfile (struct machine_config *cfg, GKeyFile *kf, const cha
   {
     static const struct { const char *key, *option; } display_keys[] = {
       { "scanouts", "scanouts" }, { "gpu-memory", "gpu-memory" }, { "window", "display" },
+      { "adapter", "display-adapter" },
     };
 
     for (unsigned i = 0; i < G_N_ELEMENTS (display_keys); i++)
@@ -647,6 +434,15 @@ machine_config_from_keyfile (struct machine_config *cfg, GKeyFile *kf, const cha
       g_autofree char *context = g_strdup_printf ("%s: [rng] enabled", source);
 
       if (machine_config_set_option (cfg, "rng", value ? value : "", context, error) < 0)
+        return -EINVAL;
+    }
+
+  if (g_key_file_has_key (kf, GROUP_SOUND, "enabled", NULL))
+    {
+      g_autofree char *value = g_key_file_get_string (kf, GROUP_SOUND, "enabled", NULL);
+      g_autofree char *context = g_strdup_printf ("%s: [sound] enabled", source);
+
+      if (machine_config_set_option (cfg, "sound", value ? value : "", context, error) < 0)
         return -EINVAL;
     }
 
@@ -760,12 +556,18 @@ machine_config_to_keyfile (struct machine_config *cfg)
   else
     g_key_file_remove_group (kf, GROUP_CDROM, NULL);
   g_key_file_set_boolean (kf, GROUP_RNG, "enabled", cfg->rng);
+  g_key_file_set_boolean (kf, GROUP_SOUND, "enabled", cfg->sound);
   {
     g_autofree char *gpu_memory = machine_config_format_size (cfg->gpu_memory);
 
     g_key_file_set_integer (kf, GROUP_DISPLAY, "scanouts", (int) cfg->scanouts);
     kf_set (kf, GROUP_DISPLAY, "gpu-memory", gpu_memory);
     kf_set (kf, GROUP_DISPLAY, "window", cfg->window == MACHINE_WINDOW_SDL ? "sdl" : "none");
+    if (cfg->adapter == MACHINE_ADAPTER_AUTO)
+      g_key_file_remove_key (kf, GROUP_DISPLAY, "adapter", NULL);
+    else
+      kf_set (kf, GROUP_DISPLAY, "adapter",
+              cfg->adapter == MACHINE_ADAPTER_VGA ? "vga" : "virtio-gpu");
   }
 
   spice_config_save_keyfile (&cfg->spice, kf);

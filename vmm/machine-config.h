@@ -44,6 +44,14 @@ enum machine_window {
   MACHINE_WINDOW_SDL,
 };
 
+/* The guest's display adapter: auto is the VGA for firmware boots (it shows
+ * the firmware's screens) and virtio-gpu for direct kernel boots. */
+enum machine_display_adapter {
+  MACHINE_ADAPTER_AUTO,
+  MACHINE_ADAPTER_VIRTIO_GPU,
+  MACHINE_ADAPTER_VGA,
+};
+
 /* What runs first: the Linux kernel directly, SeaBIOS, or OVMF (UEFI). */
 enum machine_firmware {
   MACHINE_FIRMWARE_LINUX,
@@ -85,10 +93,12 @@ struct machine_config {
   bool no_reboot;
   char *control;            /* D-Bus socket path; NULL: none */
   bool rng;
+  bool sound;               /* [sound] enabled: an HD Audio card; default true */
   /* [display] */
   unsigned scanouts;        /* 1..MACHINE_CONFIG_MAX_SCANOUTS */
   uint64_t gpu_memory;      /* cap on host memory for the guest's GPU resources */
   enum machine_window window;
+  enum machine_display_adapter adapter;
   /* [spice]: remote viewing, off unless enabled */
   struct spice_config spice;
   /* [network]: user-mode NAT, on unless disabled */
@@ -142,7 +152,8 @@ uint64_t machine_config_host_memory (void);
 /*
  * Sets one option by its command-line name ("kernel", "initrd", "cmdline",
  * "memory", "cpus", "disk" (appends), "serial", "control", "no-reboot",
- * "name", "uuid", "rng", "spice" (replaces the whole [spice] group), "net",
+ * "name", "uuid", "rng", "sound" (on|off), "spice" (replaces the whole
+ * [spice] group), "net",
  * "net-forward" (appends), "mac", "firmware" (linux, bios or uefi), "uefi-vars",
  * "boot-order" (comma-separated cdrom, disk, net), "cdrom" (ISO path; empty:
  * an empty drive; "none": no drive)), with

@@ -18,7 +18,9 @@
 #include "display/display.h"
 #include "ui/sdl.h"
 #include "audio/audio.h"
+#include "audio/pulse.h"
 #include "spice/spice-remote.h"
+#include "storage/atapi.h"
 #include "exit-status.h"
 #include "log.h"
 #include "machine-boot.h"
@@ -88,17 +90,36 @@ machine_attach_boot (struct machine *m, char **why)
   return 0;
 }
 
+/* The disc in the CD-ROM outlives a reset, as in a real drive: the next boot
+ * gets the disc the user or the guest left in the drive, not the configured
+ * one (which may be gone by then). */
+static const struct machine_config *
+machine_next_boot_config (struct machine *m)
+{
+  if (!m->boot || !m->boot->cdrom)
+    return m->cfg;
+  g_free (m->cdrom_media);
+  m->cdrom_media = atapi_dup_medium_path (m->boot->cdrom);
+  m->boot_cfg = *m->cfg;
+  m->boot_cfg.cdrom_path = m->cdrom_media;
+  return &m->boot_cfg;
+}
+
 /* A guest reset: a fresh boot replaces the current one. */
 static int
 machine_reboot (struct machine *m, char **why)
 {
+  const struct machine_config *cfg;
+
   if (m->request_source)
     {
       g_source_destroy (m->request_source);
       g_clear_pointer (&m->request_source, g_source_unref);
     }
+  cfg = machine_next_boot_config (m);
   g_clear_pointer (&m->boot, machine_boot_free);
-  m->boot = machine_boot_new (m->cfg, m->kvm_device, &m->serial, m->display, m->net, why);
+  m->boot = machine_boot_new (cfg, m->kvm_device, &m->serial, m->display, m->net,
+                              m->cfg->sound ? m->audio : NULL, why);
   if (!m->boot)
     return -EIO;
   if (m->boot->net && m->net_link_down)
@@ -441,6 +462,75 @@ machine_net_list_forwards (void *data, char ***specs)
   return 0;
 }
 
+/* The CD-ROM over D-Bus: the guest is told, the configuration file is not. */
+
+static int
+machine_cdrom_change_media (void *data, const char *path, char **why)
+{
+  struct machine *m = data;
+
+  if (!m->boot || !m->boot->cdrom)
+    return -ENOTSUP;
+  return atapi_change_medium (m->boot->cdrom, path, true, why);
+}
+
+static int
+machine_cdrom_get_media (void *data, char **path)
+{
+  struct machine *m = data;
+
+  if (!m->boot || !m->boot->cdrom)
+    return -ENOTSUP;
+  *path = atapi_dup_medium_path (m->boot->cdrom);
+  return 0;
+}
+
+/* Sound on this computer over D-Bus. */
+
+static int
+machine_audio_set_volume (void *data, double volume)
+{
+  struct machine *m = data;
+
+  if (!m->pulse)
+    return -ENOTSUP;
+  audio_pulse_set_volume (m->pulse, volume);
+  return 0;
+}
+
+static int
+machine_audio_get_volume (void *data, double *volume)
+{
+  struct machine *m = data;
+
+  if (!m->pulse)
+    return -ENOTSUP;
+  *volume = audio_pulse_get_volume (m->pulse);
+  return 0;
+}
+
+static int
+machine_audio_set_mute (void *data, bool mute)
+{
+  struct machine *m = data;
+
+  if (!m->pulse)
+    return -ENOTSUP;
+  audio_pulse_set_mute (m->pulse, mute);
+  return 0;
+}
+
+static int
+machine_audio_get_mute (void *data, bool *mute)
+{
+  struct machine *m = data;
+
+  if (!m->pulse)
+    return -ENOTSUP;
+  *mute = audio_pulse_get_mute (m->pulse);
+  return 0;
+}
+
 static const struct control_callbacks machine_control_callbacks = {
   .power_button = machine_power_button,
   .reset = machine_reset,
@@ -462,6 +552,12 @@ static const struct control_callbacks machine_control_callbacks = {
   .net_set_link = machine_net_set_link,
   .net_get_link = machine_net_get_link,
   .net_list_forwards = machine_net_list_forwards,
+  .cdrom_change_media = machine_cdrom_change_media,
+  .cdrom_get_media = machine_cdrom_get_media,
+  .audio_set_volume = machine_audio_set_volume,
+  .audio_get_volume = machine_audio_get_volume,
+  .audio_set_mute = machine_audio_set_mute,
+  .audio_get_mute = machine_audio_get_mute,
 };
 
 /* The SDL window calls from its own thread; its events are replayed here. */
@@ -619,7 +715,12 @@ machine_create (struct machine *m, const struct machine_config *cfg, const char 
         return -EADDRINUSE;
     }
 
-  m->boot = machine_boot_new (cfg, kvm_device, &m->serial, m->display, m->net, why);
+  /* Before the boot: its sound card plays into it. */
+  m->audio = audio_new ();
+  if (cfg->sound)
+    m->pulse = audio_pulse_new (m->audio, cfg->name);
+  m->boot = machine_boot_new (cfg, kvm_device, &m->serial, m->display, m->net,
+                              cfg->sound ? m->audio : NULL, why);
   if (!m->boot)
     return -EIO;
 
@@ -630,7 +731,6 @@ machine_create (struct machine *m, const struct machine_config *cfg, const char 
         return -EIO;
     }
 
-  m->audio = audio_new ();
   m->spice = spice_remote_new (&cfg->spice, m->display, m->audio, cfg->name, cfg->uuid,
                                &machine_spice_ops, m);
   if (cfg->spice.enabled)
@@ -691,8 +791,10 @@ machine_destroy (struct machine *m)
   /* The window first: it reads the display, which the GPU writes. */
   g_clear_pointer (&m->window, sdl_window_free);
   g_clear_pointer (&m->spice, spice_remote_free);
-  g_clear_pointer (&m->audio, audio_free);
+  g_clear_pointer (&m->pulse, audio_pulse_free);
+  /* The sound card writes into the audio until its boot is gone. */
   g_clear_pointer (&m->boot, machine_boot_free);
+  g_clear_pointer (&m->audio, audio_free);
   g_clear_pointer (&m->net, net_slirp_free);
   control_detach_display (m->control);
   g_clear_pointer (&m->display, display_free);
@@ -706,4 +808,5 @@ machine_destroy (struct machine *m)
   g_clear_pointer (&m->control, control_free);
   g_clear_pointer (&m->loop, g_main_loop_unref);
   g_free (m->serial_spec);
+  g_free (m->cdrom_media);
 }

@@ -23,12 +23,18 @@ struct virtio_pci;
 struct virtio_rng;
 struct virtio_input;
 struct virtio_gpu;
+struct vga;
 struct virtio_net;
 struct net_slirp;
 struct display;
 struct sdl_window;
 struct spice_remote;
 struct audio;
+struct firmware;
+struct ahci;
+struct atapi;
+struct audio_pulse;
+struct hda_controller;
 
 /*
  * One boot of the machine: the VM, its devices and vCPUs. A guest reset tears
@@ -52,6 +58,7 @@ struct machine_boot {
   struct virtio_pci *rng_pci;
   struct virtio_gpu *gpu;
   struct virtio_pci *gpu_pci;
+  struct vga *vga;                 /* instead of gpu: see machine_boot_add_vga */
   /* Keyboard, tablet, mouse, in that order; the router picks among them. */
   struct virtio_input *input[3];
   struct virtio_pci *input_pci[3];
@@ -60,6 +67,13 @@ struct machine_boot {
   struct virtio_net *net;
   struct virtio_pci *net_pci;
   struct net_slirp *net_backend;
+  /* The sound card, playing into the machine's audio; NULL: none. */
+  struct hda_controller *hda;
+  /* The CD-ROM drive and its AHCI controller; NULL: no [cdrom]. */
+  struct ahci *ahci;
+  struct atapi *cdrom;
+  /* SeaBIOS or OVMF with fw_cfg and flash; NULL for a direct kernel boot. */
+  struct firmware *firmware;
   /* How far setup got, for teardown. */
   bool vm_created, pm_up, rtc_up, com1_up, kbc_up, pci_up, host_up, vcpus_up;
 };
@@ -78,9 +92,13 @@ struct machine {
   struct display *display;         /* outlives boots, so viewers stay attached */
   struct sdl_window *window;
   struct audio *audio;             /* the guest's sound, for PulseAudio and SPICE */
+  struct audio_pulse *pulse;       /* this computer's speakers; NULL: sound off */
   struct spice_remote *spice;      /* sharing over SPICE, started or not */
   struct net_slirp *net;           /* the guest's NAT; outlives boots, NULL: no network */
   bool net_link_down;              /* unplugged over D-Bus: each boot's card too */
+  /* After a reset: cfg with the disc that was in the CD-ROM (cdrom_media). */
+  struct machine_config boot_cfg;
+  char *cdrom_media;
   char *screenshot_on_exit;
   struct machine_boot *boot;
   GMainLoop *loop;

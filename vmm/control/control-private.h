@@ -35,3 +35,7 @@ void control_surface_connect (struct control *control);
 void control_spice_connect (struct control *control);
 /* Connects the network methods (control-net.c). */
 void control_net_connect (struct control *control);
+/* Connects the volume and mute methods (control-audio.c). */
+void control_audio_connect (struct control *control);
+/* Connects the CD-ROM methods (control-cdrom.c). */
+void control_cdrom_connect (struct control *control);

@@ -251,6 +251,8 @@ control_new (const char *socket_path, const struct control_callbacks *callbacks,
   control_display_connect (control);
   control_spice_connect (control);
   control_net_connect (control);
+  control_cdrom_connect (control);
+  control_audio_connect (control);
   control_surface_connect (control);
 
   control->observer = g_dbus_auth_observer_new ();

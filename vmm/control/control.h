@@ -45,6 +45,18 @@ struct control_callbacks {
   int (*net_set_link) (void *opaque, bool up);
   int (*net_get_link) (void *opaque, bool *up);
   int (*net_list_forwards) (void *opaque, char ***specs);
+
+  /* The CD-ROM (control-cdrom.c); -ENOTSUP without a drive. change_media
+   * inserts @path ("" or NULL: ejects) and sets *why (g_free) on failure;
+   * get_media gives the inserted image (g_free; NULL when empty). */
+  int (*cdrom_change_media) (void *opaque, const char *path, char **why);
+  int (*cdrom_get_media) (void *opaque, char **path);
+
+  /* Sound on this computer (control-audio.c); -ENOTSUP without a sound card. */
+  int (*audio_set_volume) (void *opaque, double volume);
+  int (*audio_get_volume) (void *opaque, double *volume);
+  int (*audio_set_mute) (void *opaque, bool mute);
+  int (*audio_get_mute) (void *opaque, bool *mute);
 };
 
 struct control;

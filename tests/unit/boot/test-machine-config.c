@@ -157,6 +157,36 @@ test_config_bad_values (void)
 }
 
 /* The firmware keys and the CD-ROM survive a save and load, and bad values are named. */
+/* [display] adapter: auto unless set, saved only when set. */
+static void
+test_config_display_adapter (void)
+{
+  static const char text[] = "[display]\nadapter=vga\n";
+  struct machine_config cfg;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *data = NULL;
+  gsize len;
+
+  machine_config_init (&cfg);
+  g_assert_cmpint (cfg.adapter, ==, MACHINE_ADAPTER_AUTO);
+  data = machine_config_to_data (&cfg, &len);
+  g_assert_null (strstr (data, "adapter="));
+  g_clear_pointer (&data, g_free);
+  g_assert_cmpint (machine_config_load_data (&cfg, text, sizeof text - 1, "m.ini", &error), ==, 0);
+  g_assert_no_error (error);
+  g_assert_cmpint (cfg.adapter, ==, MACHINE_ADAPTER_VGA);
+  data = machine_config_to_data (&cfg, &len);
+  g_assert_nonnull (strstr (data, "adapter=vga\n"));
+  g_assert_cmpint (machine_config_set_option (&cfg, "display-adapter", "virtio-gpu", NULL, NULL),
+                   ==, 0);
+  g_assert_cmpint (cfg.adapter, ==, MACHINE_ADAPTER_VIRTIO_GPU);
+  g_assert_cmpint (machine_config_set_option (&cfg, "display-adapter", "cirrus",
+                                              "--display-adapter", &error), ==, -EINVAL);
+  g_assert_error (error, MACHINE_CONFIG_ERROR, MACHINE_CONFIG_ERROR_INVALID);
+  g_assert_cmpint (cfg.adapter, ==, MACHINE_ADAPTER_VIRTIO_GPU);
+  machine_config_clear (&cfg);
+}
+
 static void
 test_config_firmware (void)
 {
@@ -515,6 +545,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Vmm/machine-config/disk-spec", test_config_disk_spec);
   g_test_add_func ("/Vmm/machine-config/round-trip", test_config_round_trip);
   g_test_add_func ("/Vmm/machine-config/firmware", test_config_firmware);
+  g_test_add_func ("/Vmm/machine-config/display-adapter", test_config_display_adapter);
   g_test_add_func ("/Vmm/machine-config/cli", test_config_cli);
   g_test_add_func ("/Vmm/machine-config/cli-bad", test_config_cli_bad);
   return g_test_run ();
