@@ -274,7 +274,7 @@ machine_boot_new (const struct machine_config *cfg, const char *kvm_device,
   struct machine_boot *b = g_new0 (struct machine_boot, 1);
   struct disk *disks[MACHINE_CONFIG_MAX_DISKS];
   struct bootorder_devices devs = { .cdrom = cfg->cdrom };
-  struct irq_line gsi, sci, com1;
+  struct irq_line gsi, sci, com1, kbd;
   unsigned slot = MACHINE_FIRST_DEVICE_SLOT;
   uint64_t low, high;
   int ret;
@@ -308,6 +308,7 @@ machine_boot_new (const struct machine_config *cfg, const char *kvm_device,
   gsi = (struct irq_line) { vm_irq_line_set_level, &b->vm, 0 };
   sci = (struct irq_line) { vm_irq_line_set_level, &b->vm, PM_SCI_IRQ };
   com1 = (struct irq_line) { vm_irq_line_set_level, &b->vm, UART_COM1_IRQ };
+  kbd = (struct irq_line) { vm_irq_line_set_level, &b->vm, I8042_KBD_IRQ };
 
   if ((ret = pm_init (&b->pm, &b->vm.pio, &sci, machine_boot_request, &b->vm)) < 0)
     goto fail_platform;
@@ -323,7 +324,7 @@ machine_boot_new (const struct machine_config *cfg, const char *kvm_device,
     goto fail_platform;
   b->com1_up = true;
   serial_backend_connect_uart (serial, &b->com1);
-  if ((ret = i8042_init (&b->kbc, &b->vm.pio, machine_boot_request, &b->vm)) < 0)
+  if ((ret = i8042_init (&b->kbc, &b->vm.pio, &kbd, machine_boot_request, &b->vm)) < 0)
     goto fail_platform;
   b->kbc_up = true;
   if ((ret = pci_bus_init (&b->pci, &b->vm.pio, &b->vm.mmio, VM_ECAM_BASE, VM_ECAM_SIZE)) < 0)
@@ -367,6 +368,7 @@ machine_boot_new (const struct machine_config *cfg, const char *kvm_device,
         goto fail;
     }
   input_router_init (&b->input_router, b->input[0], b->input[1], b->input[2]);
+  input_router_set_ps2 (&b->input_router, &b->kbc);
   if (cfg->rng)
     {
       b->rng = virtio_rng_new (&b->vm.mem);

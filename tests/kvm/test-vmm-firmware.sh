@@ -46,6 +46,7 @@ echo "--- serial"; cat "$work/bios.serial"
 expect "$work/bios.log" 'SeaBIOS \(version' "SeaBIOS ran"
 expect "$work/bios.log" 'Found 2 cpu\(s\)' "SeaBIOS woke the second vCPU"
 expect "$work/bios.log" 'Booting from Hard Disk' "SeaBIOS boots the virtio disk"
+expect "$work/bios.log" 'PS2 keyboard initialized' "SeaBIOS found the PS/2 keyboard (DSDT PNP0303)"
 expect "$work/bios.serial" '^terrarium-mbr: hello from the boot sector' "the boot sector ran and printed on COM1"
 [ "$status" -eq 0 ] && pass "the boot sector powered off through ACPI PM (status 0)" ||
   fail "exit status $status after the boot sector (expected a poweroff)"

@@ -14,13 +14,45 @@ input_router_init (struct input_router *router, struct virtio_input *keyboard,
   router->keyboard = keyboard;
   router->tablet = tablet;
   router->mouse = mouse;
+  router->ps2 = NULL;
+  for (unsigned i = 0; i < INPUT_KEY_WORDS; i++)
+    atomic_init (&router->ps2_down[i], 0);
   atomic_init (&router->relative, tablet == NULL);
+}
+
+void
+input_router_set_ps2 (struct input_router *router, struct i8042 *kbc)
+{
+  router->ps2 = kbc;
+}
+
+/* Whether the guest reads the virtio keyboard now; the virtio device drops
+ * keys sent before its driver runs, so until then they go to PS/2. */
+static bool
+input_virtio_keyboard_live (struct input_router *router)
+{
+  return router->keyboard &&
+         virtio_device_is_live (virtio_input_get_device (router->keyboard));
 }
 
 void
 input_key (struct input_router *router, int evdev, bool pressed)
 {
-  if (router->keyboard)
+  bool ps2 = router->ps2 && !input_virtio_keyboard_live (router);
+
+  if (router->ps2 && evdev > 0 && evdev <= KEY_MAX)
+    {
+      atomic_uint *word = &router->ps2_down[evdev / 32];
+      unsigned bit = 1u << (evdev % 32);
+
+      if (pressed && ps2)
+        atomic_fetch_or (word, bit);
+      else if (!pressed && (atomic_fetch_and (word, ~bit) & bit))
+        ps2 = true;
+    }
+  if (ps2)
+    i8042_key (router->ps2, evdev, pressed);
+  else if (router->keyboard)
     virtio_input_key (router->keyboard, evdev, pressed);
 }
 
@@ -96,5 +128,7 @@ input_hwheel (struct input_router *router, int32_t dx)
 uint32_t
 input_get_leds (struct input_router *router)
 {
-  return router->keyboard ? virtio_input_get_leds (router->keyboard) : 0;
+  if (input_virtio_keyboard_live (router) || !router->ps2)
+    return router->keyboard ? virtio_input_get_leds (router->keyboard) : 0;
+  return i8042_get_leds (router->ps2);
 }

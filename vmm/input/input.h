@@ -4,12 +4,16 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <linux/input-event-codes.h>
 
+#include "platform/i8042.h"
 #include "virtio/virtio-input.h"
 
 /*
  * Where every front end (SDL window, D-Bus, SPICE) sends input: keys go to the
- * keyboard, absolute motion to the tablet, relative motion to the mouse.
+ * virtio keyboard once its guest driver is up (DRIVER_OK), before that to the
+ * PS/2 keyboard, so firmware and boot loaders get keys and a guest with both
+ * drivers sees each key once. Absolute motion to the tablet, relative motion to the mouse.
  * Buttons and the wheel follow the pointer mode used last, so that a click
  * lands on the device the guest is tracking. Key and button codes are evdev
  * codes (translate with keymap.h first).
@@ -18,15 +22,24 @@
  * machine; any of them may be NULL (its input is then dropped).
  */
 
+#define INPUT_KEY_WORDS ((KEY_MAX + 32) / 32)
+
 struct input_router {
   struct virtio_input *keyboard;
   struct virtio_input *tablet;
   struct virtio_input *mouse;
+  struct i8042 *ps2;      /* the PS/2 keyboard's controller, or NULL */
+  /* Keys pressed on the PS/2 keyboard: their releases go there too, even
+   * when the virtio driver came up meanwhile (no key stuck in atkbd). */
+  atomic_uint ps2_down[INPUT_KEY_WORDS];
   atomic_bool relative;   /* the last pointer motion was relative */
 };
 
 void input_router_init (struct input_router *router, struct virtio_input *keyboard,
                         struct virtio_input *tablet, struct virtio_input *mouse);
+
+/* Keys go to @kbc's PS/2 keyboard while the virtio keyboard has no driver. */
+void input_router_set_ps2 (struct input_router *router, struct i8042 *kbc);
 
 void input_key (struct input_router *router, int evdev, bool pressed);
 

@@ -6,6 +6,7 @@
 #include "acpi-dsdt.h"
 
 #include "platform/acpi-aml.h"
+#include "platform/i8042.h"
 #include "platform/pci-host.h"
 #include "platform/pm.h"
 #include "platform/rtc.h"
@@ -26,6 +27,7 @@
  *     Device (MRES) { PNP0C02: ECAM and the PM block, so Linux trusts MCFG }
  *     Device (COM1) { PNP0501: 0x3F8, IRQ 4 }
  *     Device (RTC)  { PNP0B00: 0x70, IRQ 8 }
+ *     Device (KBD)  { PNP0303: 0x60, 0x64, IRQ 1 }   no PNP0F13: no mouse port
  *   }
  *   Name (\_S0, ...), Name (\_S5, Package { 7, 7, 0, 0 })
  *
@@ -106,6 +108,25 @@ acpi_dsdt_isa_device (struct aml *a, const char *name, const char *hid, unsigned
   aml_end (a);
 }
 
+/* SeaBIOS and Linux look for PNP0303 before they touch the 8042; the ports
+ * are two single bytes four apart, so not acpi_dsdt_isa_device(). */
+static void
+acpi_dsdt_keyboard (struct aml *a)
+{
+  GByteArray *res = g_byte_array_new ();
+
+  aml_device_begin (a, "KBD");
+  aml_name (a, "_HID");
+  aml_eisaid (a, "PNP0303");
+  aml_name (a, "_UID");
+  aml_integer (a, 0);
+  aml_res_io (res, I8042_DATA_PORT, 1);
+  aml_res_io (res, I8042_COMMAND_PORT, 1);
+  aml_res_irq (res, I8042_KBD_IRQ);
+  acpi_dsdt_name_resources (a, "_CRS", res);
+  aml_end (a);
+}
+
 static void
 acpi_dsdt_motherboard (struct aml *a)
 {
@@ -146,6 +167,7 @@ acpi_dsdt_build_aml (void)
   acpi_dsdt_motherboard (&a);
   acpi_dsdt_isa_device (&a, "COM1", "PNP0501", 1, UART_COM1_BASE, 8, UART_COM1_IRQ);
   acpi_dsdt_isa_device (&a, "RTC", "PNP0B00", 0, RTC_PORT_BASE, 2, RTC_IRQ);
+  acpi_dsdt_keyboard (&a);
   aml_end (&a);
   acpi_dsdt_sleep_state (&a, "\\_S0", 0);
   acpi_dsdt_sleep_state (&a, "\\_S5", PM_SLP_TYP_S5);

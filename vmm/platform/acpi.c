@@ -28,6 +28,7 @@
 #define FADT_F_SLP_BUTTON      (1u << 5)   /* set: no sleep button */
 #define FADT_F_RESET_REG_SUP   (1u << 10)
 #define FADT_BOOT_LEGACY_DEVICES (1u << 0)
+#define FADT_BOOT_8042         (1u << 1)   /* Linux skips the i8042 without it */
 #define FADT_BOOT_VGA_NOT_PRESENT (1u << 2)
 
 #define GAS_SYSTEM_IO      1
@@ -184,7 +185,7 @@ acpi_build_fadt (struct acpi_builder *b, uint32_t facs, uint32_t dsdt)
   acpi_put (b, f + 96, 0x0fff, 2);  /* P_LVL2_LAT > 100: no C2 */
   acpi_put (b, f + 98, 0x0fff, 2);  /* P_LVL3_LAT > 1000: no C3 */
   acpi_put (b, f + 108, 0x32, 1);   /* CENTURY: CMOS register */
-  acpi_put (b, f + 109, FADT_BOOT_LEGACY_DEVICES | FADT_BOOT_VGA_NOT_PRESENT, 2);
+  acpi_put (b, f + 109, FADT_BOOT_LEGACY_DEVICES | FADT_BOOT_8042 | FADT_BOOT_VGA_NOT_PRESENT, 2);
   /* PWR_BUTTON clear: the fixed-feature power button is there. */
   acpi_put (b, f + 112, FADT_F_WBINVD | FADT_F_PROC_C1 | FADT_F_SLP_BUTTON | FADT_F_RESET_REG_SUP, 4);
   acpi_gas (b, f + 116, GAS_SYSTEM_IO, 8, 1, PM_RESET_PORT);

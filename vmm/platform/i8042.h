@@ -6,18 +6,26 @@
 #include <stdint.h>
 
 #include "bus.h"
+#include "irq.h"
+#include "platform/ps2-kbd.h"
 #include "vm.h"
 
 /*
- * A keyboard controller with nothing plugged in, at ports 0x60 (data) and
- * 0x64 (status/command): enough for the reset line (command 0xFE, or an output
- * port write with bit 0 clear) and for drivers that run the self-tests. It
- * raises no interrupts; the DSDT does not list it and the FADT does not claim
- * an 8042, so Linux leaves it alone.
+ * The keyboard controller at ports 0x60 (data) and 0x64 (status/command),
+ * with a PS/2 keyboard (ps2-kbd.h) on its keyboard port and nothing on the
+ * aux (mouse) port. It also drives the reset line (command 0xFE, or an output
+ * port write with bit 0 clear). The output buffer holds one byte: a reply of
+ * the controller or the next keyboard byte, translated to set 1 when the
+ * command byte asks (bit 6). IRQ 1 is high while a byte waits and the command
+ * byte enables it; each byte is a new edge.
+ *
+ * Locking: the guest's port accesses (vCPU threads) and i8042_key() (the main
+ * loop) take @lock; nothing under it waits.
  */
 
 #define I8042_DATA_PORT    0x60
 #define I8042_COMMAND_PORT 0x64
+#define I8042_KBD_IRQ      1
 
 typedef void (*i8042_request_func) (void *opaque, enum vm_request request);
 
@@ -26,6 +34,9 @@ struct i8042 {
   struct bus *pio;
   i8042_request_func request;
   void *request_opaque;
+  struct irq_line irq;
+  bool irq_level;
+  struct ps2_kbd kbd;
   uint8_t status;
   uint8_t command_byte;
   uint8_t output;         /* valid when status has OBF */
@@ -33,7 +44,16 @@ struct i8042 {
   uint8_t output_port;
 };
 
-int i8042_init (struct i8042 *kbc, struct bus *pio, i8042_request_func request,
-                void *request_opaque) __attribute__ ((warn_unused_result));
+/* @irq: IRQ 1 (may be NULL: no interrupts). */
+int i8042_init (struct i8042 *kbc, struct bus *pio, const struct irq_line *irq,
+                i8042_request_func request, void *request_opaque)
+  __attribute__ ((warn_unused_result));
 void i8042_destroy (struct i8042 *kbc);
 void i8042_reset (struct i8042 *kbc);
+
+/* A key from the host (evdev code), for the keyboard to send. Any thread. */
+void i8042_key (struct i8042 *kbc, int evdev, bool pressed);
+/* The keyboard LEDs the guest set, as evdev bits (LED_NUML...). */
+uint32_t i8042_get_leds (struct i8042 *kbc);
+/* Key events dropped because the keyboard's buffer was full. */
+uint64_t i8042_get_dropped (struct i8042 *kbc);

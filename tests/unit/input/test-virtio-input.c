@@ -605,6 +605,72 @@ test_router_scaling (void)
     }
 }
 
+static uint8_t
+ps2_read (struct bus *pio)
+{
+  uint8_t v = 0;
+
+  bus_read (pio, I8042_DATA_PORT, &v, 1);
+  return v;
+}
+
+static bool
+ps2_has_data (struct bus *pio)
+{
+  uint8_t v = 0;
+
+  bus_read (pio, I8042_COMMAND_PORT, &v, 1);
+  return v & 0x01;
+}
+
+/* Keys go to PS/2 until the virtio keyboard's driver is up, then only there. */
+static void
+test_router_ps2 (void)
+{
+  struct fixture kbd;
+  struct input_router router;
+  struct bus pio;
+  struct i8042 kbc;
+
+  bus_init (&pio, "pio");
+  g_assert_cmpint (i8042_init (&kbc, &pio, NULL, NULL, NULL), ==, 0);
+  fixture_start (&kbd, VIRTIO_INPUT_KEYBOARD, false);
+  post_events (&kbd, 16);
+  input_router_init (&router, kbd.in, NULL, NULL);
+  input_router_set_ps2 (&router, &kbc);
+
+  input_key (&router, KEY_A, true);
+  g_assert_true (ps2_has_data (&pio));
+  g_assert_cmphex (ps2_read (&pio), ==, 0x1e);   /* set 1, translated */
+  g_assert_false (ps2_has_data (&pio));
+  expect_no_event (&kbd);
+
+  /* The guest sets Caps Lock on the PS/2 keyboard: FA, FA. */
+  bus_write (&pio, I8042_DATA_PORT, &(uint8_t) { 0xed }, 1);
+  g_assert_cmphex (ps2_read (&pio), ==, 0xfa);
+  bus_write (&pio, I8042_DATA_PORT, &(uint8_t) { 0x04 }, 1);
+  g_assert_cmphex (ps2_read (&pio), ==, 0xfa);
+  g_assert_cmpuint (input_get_leds (&router), ==, 1u << LED_CAPSL);
+
+  /* A key held while the virtio driver comes up is released on PS/2. */
+  atomic_store (&kbd.vdev->status, VIRTIO_STATUS_DRIVER_OK | VIRTIO_STATUS_FEATURES_OK);
+  input_key (&router, KEY_A, false);
+  g_assert_cmphex (ps2_read (&pio), ==, 0x9e);
+  expect_no_event (&kbd);
+  input_key (&router, KEY_A, true);
+  input_key (&router, KEY_A, false);
+  expect_event (&kbd, EV_KEY, KEY_A, 1);
+  expect_event (&kbd, EV_SYN, SYN_REPORT, 0);
+  expect_event (&kbd, EV_KEY, KEY_A, 0);
+  expect_event (&kbd, EV_SYN, SYN_REPORT, 0);
+  g_assert_false (ps2_has_data (&pio));
+  g_assert_cmpuint (input_get_leds (&router), ==, 0);
+
+  fixture_stop (&kbd);
+  i8042_destroy (&kbc);
+  bus_destroy (&pio);
+}
+
 static void
 test_router (void)
 {
@@ -693,5 +759,6 @@ main (int argc, char **argv)
   g_test_add_func ("/Vmm/virtio-input/threads", test_threads);
   g_test_add_func ("/Vmm/input/router-scaling", test_router_scaling);
   g_test_add_func ("/Vmm/input/router", test_router);
+  g_test_add_func ("/Vmm/input/router-ps2", test_router_ps2);
   return g_test_run ();
 }
