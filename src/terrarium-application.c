@@ -295,6 +295,55 @@ terrarium_application_about_action (GSimpleAction *action,
   gtk_window_present (about);
 }
 
+/* Runs a machine by its ID (its folder name) or its name and shows its
+ * window: `terrarium --run ID`, `gapplication action org.terrarium.Terrarium
+ * run-machine "'ID'"`, or a desktop shortcut. */
+static void
+terrarium_application_run_machine_action (GSimpleAction *action,
+                                          GVariant      *parameter,
+                                          gpointer       user_data)
+{
+  TerrariumApplication *self = TERRARIUM_APPLICATION (user_data);
+  const char *wanted = g_variant_get_string (parameter, NULL);
+  TerrariumMachine *machine = terrarium_library_find (self->library, wanted);
+  GtkWindow *window;
+
+  for (guint i = 0; !machine && i < g_list_model_get_n_items (G_LIST_MODEL (self->library)); i++)
+    {
+      g_autoptr(TerrariumMachine) item = g_list_model_get_item (G_LIST_MODEL (self->library), i);
+
+      if (g_strcmp0 (terrarium_machine_get_name (item), wanted) == 0)
+        machine = item;
+    }
+  g_application_activate (G_APPLICATION (self));
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (!machine)
+    {
+      g_warning ("No virtual machine is called “%s”", wanted);
+      return;
+    }
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (TERRARIUM_IS_WINDOW (l->data))
+      window = l->data;
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run-machine", "s",
+                              terrarium_machine_get_id (machine));
+}
+
+static int
+terrarium_application_handle_local_options (GApplication *app,
+                                            GVariantDict *options)
+{
+  const char *run = NULL;
+
+  if (!g_variant_dict_lookup (options, "run", "&s", &run))
+    return -1;
+  /* In the running instance if there is one, else in this one. */
+  if (!g_application_register (app, NULL, NULL))
+    return 1;
+  g_action_group_activate_action (G_ACTION_GROUP (app), "run-machine", g_variant_new_string (run));
+  return g_application_get_is_remote (app) ? 0 : -1;
+}
+
 static void
 terrarium_application_quit_action (GSimpleAction *action,
                                    GVariant      *parameter,
@@ -306,6 +355,8 @@ terrarium_application_quit_action (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { .name = "about", .activate = terrarium_application_about_action },
   { .name = "quit", .activate = terrarium_application_quit_action },
+  { .name = "run-machine", .activate = terrarium_application_run_machine_action,
+    .parameter_type = "s" },
 };
 
 static void
@@ -365,10 +416,18 @@ terrarium_application_class_init (TerrariumApplicationClass *klass)
   app_class->activate = terrarium_application_activate;
   app_class->open = terrarium_application_open;
   app_class->startup = terrarium_application_startup;
+  app_class->handle_local_options = terrarium_application_handle_local_options;
 }
 
 static void
 terrarium_application_init (TerrariumApplication *self)
 {
+  const GOptionEntry options[] = {
+    { "run", 'r', 0, G_OPTION_ARG_STRING, NULL,
+      N_("Run the virtual machine with this ID or name and show its window"), N_("MACHINE") },
+    { NULL }
+  };
+
   self->processes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
 }

@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "terrarium-display-stats.h"
 #include "terrarium-display-view.h"
 #include "terrarium-pointer-grab.h"
 
@@ -51,6 +52,7 @@ struct _TerrariumDisplayView
 
   TerrariumVmm1 *proxy;
   GCancellable  *cancellable;
+  guint          scanout;       /* which of the guest's displays */
   guint          surface_serial;
 
   /* The current surface: a read-only shared mapping of the VMM's memfd. */
@@ -73,14 +75,7 @@ struct _TerrariumDisplayView
   /* Relative pointer while captured (guests without a tablet driver). */
   TerrariumPointerGrab *grab;
 
-  /* TERRARIUM_DISPLAY_STATS: frames and the time GTK takes to paint them. */
-  gboolean       stats;
-  guint          stats_frames;
-  guint          stats_damage;
-  gint64         stats_paint_us;
-  gint64         stats_paint_start;
-  gint64         stats_since;
-  guint          stats_id;
+  TerrariumDisplayStats *stats;   /* NULL unless TERRARIUM_DISPLAY_STATS */
 };
 
 G_DEFINE_FINAL_TYPE (TerrariumDisplayView, terrarium_display_view, GTK_TYPE_WIDGET)
@@ -167,7 +162,7 @@ terrarium_display_view_snapshot (GtkWidget   *widget,
       self->dirty = FALSE;
     }
   gtk_snapshot_append_texture (snapshot, self->texture, &rect);
-  self->stats_frames++;
+  terrarium_display_stats_frame (self->stats, self->width, self->height);
 }
 
 
@@ -306,7 +301,7 @@ terrarium_display_view_fetch_surface (TerrariumDisplayView *self)
 
   request->self = g_object_ref (self);
   request->serial = ++self->surface_serial;
-  terrarium_vmm1_call_get_surface (self->proxy, 0, NULL, self->cancellable,
+  terrarium_vmm1_call_get_surface (self->proxy, self->scanout, NULL, self->cancellable,
                                    terrarium_display_view_got_surface, request);
 }
 
@@ -316,7 +311,7 @@ terrarium_display_view_on_surface_changed (TerrariumVmm1        *proxy,
                                            gboolean              enabled,
                                            TerrariumDisplayView *self)
 {
-  if (scanout != 0)
+  if (scanout != self->scanout)
     return;
   if (enabled)
     terrarium_display_view_fetch_surface (self);
@@ -336,12 +331,12 @@ terrarium_display_view_on_damage (TerrariumVmm1        *proxy,
                                   guint                 height,
                                   TerrariumDisplayView *self)
 {
-  if (scanout != 0 || !self->mapping)
+  if (scanout != self->scanout || !self->mapping)
     return;
   /* The pixels are already in the shared mapping; the next frame wraps them
    * in a new texture. Damage coming faster than frames costs nothing. */
   self->dirty = TRUE;
-  self->stats_damage++;
+  terrarium_display_stats_damage (self->stats);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -358,7 +353,7 @@ terrarium_display_view_on_cursor_changed (TerrariumVmm1        *proxy,
 {
   g_autoptr(GdkCursor) cursor = NULL;
 
-  if (scanout != 0)
+  if (scanout != self->scanout)
     return;
   if (!visible)
     cursor = gdk_cursor_new_from_name ("none", NULL);
@@ -380,13 +375,17 @@ terrarium_display_view_on_cursor_changed (TerrariumVmm1        *proxy,
 static void
 terrarium_display_view_send_size (TerrariumDisplayView *self)
 {
-  if (!self->proxy || !self->mapping || self->wanted_width == 0 || self->wanted_height == 0 ||
+  /* Display 0 is always connected; the others only while a view shows
+   * them, so asking for a size is what plugs their monitor in. */
+  if (!self->proxy || (!self->mapping && self->scanout == 0) ||
+      self->wanted_width == 0 || self->wanted_height == 0 ||
       (self->wanted_width == self->sent_width && self->wanted_height == self->sent_height))
     return;
   self->sent_width = self->wanted_width;
   self->sent_height = self->wanted_height;
   g_debug ("asking for %ux%u", self->sent_width, self->sent_height);
-  terrarium_vmm1_call_set_display_size (self->proxy, 0, self->sent_width, self->sent_height,
+  terrarium_vmm1_call_set_display_size (self->proxy, self->scanout, self->sent_width,
+                                        self->sent_height,
                                         self->cancellable, NULL, NULL);
 }
 
@@ -402,12 +401,13 @@ terrarium_display_view_resize_timeout (gpointer user_data)
 
 /* Called when the widget or the surface changes: the guest is asked for the
  * widget's size in device pixels once it has been still for a moment, and
- * only while it shows a surface (a guest without one has no mode to set). */
+ * only while it shows a surface (a guest without one has no mode to set),
+ * except on the other displays, whose first size connects their monitor. */
 static void
 terrarium_display_view_maybe_resize (TerrariumDisplayView *self)
 {
   g_clear_handle_id (&self->resize_id, g_source_remove);
-  if (!self->mapping)
+  if (!self->mapping && self->scanout == 0)
     return;
   self->resize_id = g_timeout_add (RESIZE_DELAY_MS, terrarium_display_view_resize_timeout, self);
 }
@@ -529,7 +529,8 @@ terrarium_display_view_motion (GtkEventControllerMotion *controller,
   sy = (int) floor ((y - rect.origin.y) * self->height / rect.size.height);
   sx = CLAMP (sx, 0, (int) self->width - 1);
   sy = CLAMP (sy, 0, (int) self->height - 1);
-  terrarium_vmm1_call_pointer_motion (self->proxy, 0, sx, sy, self->cancellable, NULL, NULL);
+  terrarium_vmm1_call_pointer_motion (self->proxy, self->scanout, sx, sy, self->cancellable,
+                                      NULL, NULL);
 }
 
 static guint
@@ -595,58 +596,13 @@ terrarium_display_view_focus_leave (GtkEventControllerFocus *controller,
   terrarium_display_view_release_keys (self);
 }
 
-static gboolean
-terrarium_display_view_stats_tick (gpointer user_data)
-{
-  TerrariumDisplayView *self = user_data;
-  gint64 now = g_get_monotonic_time ();
-  double seconds = (now - self->stats_since) / 1e6;
-
-  if (self->stats_frames > 0)
-    g_message ("display %ux%u: %.1f frames/s, %.1f damage/s, %.2f ms per paint", self->width,
-               self->height, self->stats_frames / seconds, self->stats_damage / seconds,
-               self->stats_paint_us / 1e3 / self->stats_frames);
-  self->stats_frames = self->stats_damage = 0;
-  self->stats_paint_us = 0;
-  self->stats_since = now;
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-terrarium_display_view_before_paint (GdkFrameClock        *clock,
-                                     TerrariumDisplayView *self)
-{
-  self->stats_paint_start = g_get_monotonic_time ();
-}
-
-/* Snapshot, texture upload and drawing of the whole window: what a frame
- * costs with this texture path. */
-static void
-terrarium_display_view_after_paint (GdkFrameClock        *clock,
-                                    TerrariumDisplayView *self)
-{
-  if (self->stats_paint_start)
-    self->stats_paint_us += g_get_monotonic_time () - self->stats_paint_start;
-  self->stats_paint_start = 0;
-}
-
 static void
 terrarium_display_view_realize (GtkWidget *widget)
 {
   TerrariumDisplayView *self = TERRARIUM_DISPLAY_VIEW (widget);
-  GdkFrameClock *clock;
 
   GTK_WIDGET_CLASS (terrarium_display_view_parent_class)->realize (widget);
-
-  if (!self->stats)
-    return;
-  clock = gtk_widget_get_frame_clock (widget);
-  /* GDK renders in a "paint" handler connected before any of ours, and
-   * "layout" only comes when asked for: a frame starts at "before-paint". */
-  g_signal_connect_object (clock, "before-paint",
-                           G_CALLBACK (terrarium_display_view_before_paint), self, 0);
-  g_signal_connect_object (clock, "after-paint", G_CALLBACK (terrarium_display_view_after_paint),
-                           self, 0);
+  terrarium_display_stats_realize (self->stats, gtk_widget_get_frame_clock (widget));
 }
 
 gboolean
@@ -692,6 +648,16 @@ terrarium_display_view_unrealize (GtkWidget *widget)
 }
 
 void
+terrarium_display_view_set_scanout (TerrariumDisplayView *self,
+                                    guint                 scanout)
+{
+  g_return_if_fail (TERRARIUM_IS_DISPLAY_VIEW (self));
+  g_return_if_fail (self->proxy == NULL);
+
+  self->scanout = scanout;
+}
+
+void
 terrarium_display_view_set_proxy (TerrariumDisplayView *self,
                                   TerrariumVmm1        *proxy)
 {
@@ -721,6 +687,7 @@ terrarium_display_view_set_proxy (TerrariumDisplayView *self,
   g_signal_connect (proxy, "cursor-changed",
                     G_CALLBACK (terrarium_display_view_on_cursor_changed), self);
   terrarium_display_view_fetch_surface (self);
+  terrarium_display_view_maybe_resize (self);
 }
 
 static void
@@ -752,7 +719,7 @@ terrarium_display_view_dispose (GObject *object)
   terrarium_display_view_set_proxy (self, NULL);
   g_clear_pointer (&self->grab, terrarium_pointer_grab_free);
   g_clear_handle_id (&self->resize_id, g_source_remove);
-  g_clear_handle_id (&self->stats_id, g_source_remove);
+  g_clear_pointer (&self->stats, terrarium_display_stats_free);
 
   G_OBJECT_CLASS (terrarium_display_view_parent_class)->dispose (object);
 }
@@ -816,10 +783,6 @@ terrarium_display_view_init (TerrariumDisplayView *self)
   g_signal_connect (controller, "scroll", G_CALLBACK (terrarium_display_view_scroll), self);
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
-  self->stats = g_getenv ("TERRARIUM_DISPLAY_STATS") != NULL;
-  if (self->stats)
-    {
-      self->stats_since = g_get_monotonic_time ();
-      self->stats_id = g_timeout_add_seconds (5, terrarium_display_view_stats_tick, self);
-    }
+  self->stats = terrarium_display_stats_new (GTK_WIDGET (self));
+
 }

@@ -15,9 +15,12 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (TerrariumDisplayView, terrarium_display_view, TERRARIUM, DISPLAY_VIEW, GtkWidget)
 
-/* Shows a VMM's first display and sends it keyboard and (tablet) pointer
+/* Shows one of a VMM's displays and sends it keyboard and (tablet) pointer
  * input (tablet, or a relative mouse while the pointer is captured); its size becomes the guest's resolution. */
 GtkWidget *terrarium_display_view_new               (void);
+/* Which of the guest's displays to show (default 0); before set_proxy. */
+void       terrarium_display_view_set_scanout       (TerrariumDisplayView *self,
+                                                     guint                 scanout);
 /* @proxy: the VMM to show, or NULL to show nothing. */
 void       terrarium_display_view_set_proxy         (TerrariumDisplayView *self,
                                                      TerrariumVmm1        *proxy);

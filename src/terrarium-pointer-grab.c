@@ -5,8 +5,10 @@
  * relative movement, after which the pointer is put back in the middle of
  * the widget so it never runs into an edge.
  *
- * GTK 4 has no pointer-lock API. On X11 we grab the core pointer ourselves
- * (confined to the toplevel) and warp it back; the keyboard goes to the
+ * GTK 4 has no pointer-lock API. On X11 we grab the pointer ourselves with
+ * XInput 2 (GTK reads XI2 events; a core grab would turn them into core
+ * events it ignores), so every pointer event comes to our toplevel, also over
+ * the app's other windows, and we warp the pointer back; the keyboard goes to the
  * guest through gdk_toplevel_inhibit_system_shortcuts() so that Alt+Tab and
  * the like reach it. Wayland needs the pointer-constraints and
  * relative-pointer protocols, which GDK does not expose: there the capture
@@ -24,6 +26,7 @@
 #include "terrarium-pointer-grab.h"
 
 #ifdef GDK_WINDOWING_X11
+#include <X11/extensions/XInput2.h>
 #include <gdk/x11/gdkx.h>
 #endif
 
@@ -31,6 +34,7 @@ struct _TerrariumPointerGrab
 {
   GtkWidget *widget;     /* not a reference: the widget owns us */
   gboolean   active;
+  int        device;     /* the XI2 master pointer we grabbed */
   double     center_x;   /* widget coordinates of the warp target */
   double     center_y;
 };
@@ -56,7 +60,8 @@ terrarium_pointer_grab_free (TerrariumPointerGrab *grab)
 gboolean
 terrarium_pointer_grab_is_active (TerrariumPointerGrab *grab)
 {
-  return grab->active;
+  /* NULL once the widget has been disposed (it may be unrealized after). */
+  return grab != NULL && grab->active;
 }
 
 #ifdef GDK_WINDOWING_X11
@@ -128,9 +133,20 @@ terrarium_pointer_grab_start (TerrariumPointerGrab *grab,
 
       if (!terrarium_pointer_grab_x11_target (grab, &xdisplay, &xwindow, &x, &y))
         goto unsupported;
-      status = XGrabPointer (xdisplay, xwindow, True,
-                             ButtonPressMask | ButtonReleaseMask | PointerMotionMask,
-                             GrabModeAsync, GrabModeAsync, xwindow, None, CurrentTime);
+      {
+        unsigned char bits[XIMaskLen (XI_LASTEVENT)] = { 0 };
+        XIEventMask mask = { .mask_len = sizeof bits, .mask = bits };
+
+        if (!XIGetClientPointer (xdisplay, None, &grab->device))
+          goto unsupported;
+        mask.deviceid = grab->device;
+        XISetMask (bits, XI_ButtonPress);
+        XISetMask (bits, XI_ButtonRelease);
+        XISetMask (bits, XI_Motion);
+        /* owner_events False: every pointer event comes to this window. */
+        status = XIGrabDevice (xdisplay, grab->device, xwindow, CurrentTime, None,
+                               XIGrabModeAsync, XIGrabModeAsync, False, &mask);
+      }
       if (status != GrabSuccess)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
@@ -158,7 +174,7 @@ terrarium_pointer_grab_stop (TerrariumPointerGrab *grab)
   GtkNative *native;
   GdkSurface *surface;
 
-  if (!grab->active)
+  if (!terrarium_pointer_grab_is_active (grab))
     return;
   grab->active = FALSE;
   native = gtk_widget_get_native (grab->widget);
@@ -171,7 +187,7 @@ terrarium_pointer_grab_stop (TerrariumPointerGrab *grab)
     {
       Display *xdisplay = gdk_x11_display_get_xdisplay (gdk_surface_get_display (surface));
 
-      XUngrabPointer (xdisplay, CurrentTime);
+      XIUngrabDevice (xdisplay, grab->device, CurrentTime);
       XFlush (xdisplay);
     }
 #endif

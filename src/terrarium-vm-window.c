@@ -21,6 +21,7 @@
 
 #include "terrarium-application.h"
 #include "terrarium-display-view.h"
+#include "terrarium-display-window.h"
 #include "terrarium-vm-window.h"
 
 /* Linux evdev codes: KEY_LEFTCTRL, KEY_LEFTALT, KEY_DELETE */
@@ -32,6 +33,8 @@ struct _TerrariumVmWindow
 
   TerrariumVmProcess   *process;
   TerrariumMachine     *machine;
+  /* The guest's other displays, each in its own window (scanout 1 and up) */
+  GPtrArray            *displays;
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
@@ -61,6 +64,14 @@ terrarium_vm_window_has_disc (TerrariumVmWindow *self)
   const struct machine_config *cfg = terrarium_machine_get_config (self->machine);
 
   return cfg && cfg->cdrom && cfg->cdrom_path && *cfg->cdrom_path;
+}
+
+static guint
+terrarium_vm_window_n_scanouts (TerrariumVmWindow *self)
+{
+  const struct machine_config *cfg = terrarium_machine_get_config (self->machine);
+
+  return cfg ? cfg->scanouts : 1;
 }
 
 static void
@@ -122,14 +133,83 @@ terrarium_vm_window_update (TerrariumVmWindow *self)
   if (!connected || paused)
     terrarium_display_view_release_pointer (self->display);
   gtk_widget_action_set_enabled (widget, "vm.restart", !running);
+  gtk_widget_action_set_enabled (widget, "vm.show-displays",
+                                 connected &&
+                                 self->displays->len + 1 < terrarium_vm_window_n_scanouts (self));
   gtk_widget_action_set_enabled (widget, "vm.eject", terrarium_vm_window_has_disc (self));
+}
+
+static void
+terrarium_vm_window_display_destroyed (TerrariumVmWindow *self,
+                                       GtkWidget         *display)
+{
+  g_ptr_array_remove (self->displays, display);
+  terrarium_vm_window_update (self);
+}
+
+/* Opens a window for each of the machine's other displays not shown yet. */
+static void
+terrarium_vm_window_show_displays (TerrariumVmWindow *self)
+{
+  TerrariumVmm1 *proxy = terrarium_vm_process_get_proxy (self->process);
+  guint n = terrarium_vm_window_n_scanouts (self);
+
+  if (!proxy)
+    return;
+  for (guint scanout = 1; scanout < n; scanout++)
+    {
+      TerrariumDisplayWindow *window = NULL;
+
+      for (guint i = 0; i < self->displays->len && !window; i++)
+        if (terrarium_display_window_get_scanout (self->displays->pdata[i]) == scanout)
+          window = self->displays->pdata[i];
+      if (!window)
+        {
+          window = terrarium_display_window_new (GTK_WINDOW (self),
+                                                 terrarium_machine_get_name (self->machine),
+                                                 scanout);
+          g_ptr_array_add (self->displays, window);
+          g_signal_connect_object (window, "destroy",
+                                   G_CALLBACK (terrarium_vm_window_display_destroyed), self,
+                                   G_CONNECT_SWAPPED);
+        }
+      terrarium_display_window_set_proxy (window, proxy);
+      gtk_window_present (GTK_WINDOW (window));
+    }
+}
+
+static void
+terrarium_vm_window_close_displays (TerrariumVmWindow *self)
+{
+  g_autoptr(GPtrArray) displays = g_ptr_array_copy (self->displays, NULL, NULL);
+
+  for (guint i = 0; i < displays->len; i++)
+    gtk_window_destroy (displays->pdata[i]);
+}
+
+static void
+terrarium_vm_window_show_displays_action (GtkWidget  *widget,
+                                          const char *action_name,
+                                          GVariant   *parameter)
+{
+  terrarium_vm_window_show_displays (TERRARIUM_VM_WINDOW (widget));
 }
 
 static void
 terrarium_vm_window_proxy_changed (TerrariumVmWindow *self)
 {
-  terrarium_display_view_set_proxy (self->display,
-                                    terrarium_vm_process_get_proxy (self->process));
+  TerrariumVmm1 *proxy = terrarium_vm_process_get_proxy (self->process);
+
+  terrarium_display_view_set_proxy (self->display, proxy);
+  /* The other monitors follow the VMM; without one they stay open, empty,
+   * until a restart fills them again or this window closes (destroying
+   * windows from inside this notification has upset GTK 4.8's
+   * accessibility bridge). */
+  if (proxy)
+    terrarium_vm_window_show_displays (self);
+  else
+    for (guint i = 0; i < self->displays->len; i++)
+      terrarium_display_window_set_proxy (self->displays->pdata[i], NULL);
   terrarium_vm_window_update (self);
 }
 
@@ -447,6 +527,13 @@ terrarium_vm_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->process, self);
   if (self->machine)
     g_signal_handlers_disconnect_by_data (self->machine, self);
+  if (self->displays)
+    {
+      for (guint i = 0; i < self->displays->len; i++)
+        g_signal_handlers_disconnect_by_data (self->displays->pdata[i], self);
+      terrarium_vm_window_close_displays (self);
+      g_clear_pointer (&self->displays, g_ptr_array_unref);
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), TERRARIUM_TYPE_VM_WINDOW);
   g_clear_object (&self->process);
   g_clear_object (&self->machine);
@@ -567,6 +654,8 @@ terrarium_vm_window_class_init (TerrariumVmWindowClass *klass)
                                    terrarium_vm_window_screenshot_action);
   gtk_widget_class_install_action (widget_class, "vm.fullscreen", NULL,
                                    terrarium_vm_window_fullscreen_action);
+  gtk_widget_class_install_action (widget_class, "vm.show-displays", NULL,
+                                   terrarium_vm_window_show_displays_action);
   gtk_widget_class_install_action (widget_class, "vm.capture-pointer", NULL,
                                    terrarium_vm_window_capture_pointer_action);
   gtk_widget_class_install_action (widget_class, "vm.eject", NULL,
@@ -577,6 +666,7 @@ static void
 terrarium_vm_window_init (TerrariumVmWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->displays = g_ptr_array_new ();
   g_signal_connect (self, "notify::fullscreened",
                     G_CALLBACK (terrarium_vm_window_fullscreen_changed), NULL);
   g_signal_connect_swapped (self->display, "notify::pointer-captured",

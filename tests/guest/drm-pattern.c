@@ -4,7 +4,10 @@
  * DRM connector through a dumb buffer (plain KMS ioctls, no libdrm), prints
  * "drm-pattern: drew WxH", then keeps watching the connector: when its
  * preferred mode changes (the host resized the display), it sets the new mode
- * and draws again. Exits after drawing @argv[1] frames in total (default 1).
+ * and draws again. Exits after drawing @argv[1] frames in total (default 1)
+ * on the first display. The other connectors (the guest's other displays)
+ * get the pattern too whenever they are connected or change size:
+ * "drm-pattern: drew WxH on display N".
  */
 #include <drm.h>
 #include <drm_mode.h>
@@ -37,9 +40,13 @@ struct output {
   struct drm_mode_modeinfo mode;
 };
 
-/* Finds a connected connector, its preferred (first) mode and a CRTC. */
+#define MAX_OUTPUTS 4
+
+/* Output 0: the first connected connector, with CRTC 0. Output N > 0: the
+ * Nth connector if connected, with CRTC N (virtio-gpu has a CRTC per
+ * scanout). Fills in its preferred mode. */
 static int
-find_output (int fd, struct output *out)
+find_output (int fd, uint32_t index, struct output *out)
 {
   struct drm_mode_card_res res = { 0 };
   uint32_t *connectors, *crtcs;
@@ -57,6 +64,9 @@ find_output (int fd, struct output *out)
   for (uint32_t i = 0; i < res.count_connectors; i++)
     {
       struct drm_mode_get_connector conn = { .connector_id = connectors[i] };
+
+      if (index > 0 && (i != index || index >= res.count_crtcs))
+        continue;
       struct drm_mode_modeinfo *modes;
 
       if (xioctl (fd, DRM_IOCTL_MODE_GETCONNECTOR, &conn) < 0)
@@ -72,7 +82,7 @@ find_output (int fd, struct output *out)
           continue;
         }
       out->connector_id = connectors[i];
-      out->crtc_id = crtcs[0];
+      out->crtc_id = crtcs[index];
       out->mode = modes[0];
       for (uint32_t m = 0; m < conn.count_modes; m++)
         if (modes[m].type & DRM_MODE_TYPE_PREFERRED)
@@ -91,7 +101,7 @@ find_output (int fd, struct output *out)
 }
 
 static int
-draw (int fd, const struct output *out)
+draw (int fd, const struct output *out, uint32_t index)
 {
   uint32_t w = out->mode.hdisplay, h = out->mode.vdisplay;
   struct drm_mode_create_dumb create = { .width = w, .height = h, .bpp = 32 };
@@ -138,7 +148,10 @@ draw (int fd, const struct output *out)
   /* Dumb buffers reach the host only when flushed. */
   dirty.fb_id = fb.fb_id;
   xioctl (fd, DRM_IOCTL_MODE_DIRTYFB, &dirty);
-  printf ("drm-pattern: drew %ux%u\n", w, h);
+  if (index == 0)
+    printf ("drm-pattern: drew %ux%u\n", w, h);
+  else
+    printf ("drm-pattern: drew %ux%u on display %u\n", w, h, index + 1);
   fflush (stdout);
   return 0;
 }
@@ -147,16 +160,16 @@ int
 main (int argc, char **argv)
 {
   int frames = argc > 1 ? atoi (argv[1]) : 1;
-  struct output out, now;
+  struct output out[MAX_OUTPUTS] = { 0 }, now;
   int fd = open ("/dev/dri/card0", O_RDWR | O_CLOEXEC);
 
   if (fd < 0)
     return perror ("/dev/dri/card0"), 1;
   /* Become the DRM master, which fbcon otherwise is. */
   xioctl (fd, DRM_IOCTL_SET_MASTER, NULL);
-  if (find_output (fd, &out) < 0)
+  if (find_output (fd, 0, &out[0]) < 0)
     return fprintf (stderr, "drm-pattern: no connected output\n"), 1;
-  if (draw (fd, &out) < 0)
+  if (draw (fd, &out[0], 0) < 0)
     return 1;
 
   for (int drawn = 1; drawn < frames;)
@@ -164,14 +177,23 @@ main (int argc, char **argv)
       struct timespec pause = { 0, 100 * 1000 * 1000 };
 
       nanosleep (&pause, NULL);
-      if (find_output (fd, &now) < 0)
-        continue;
-      if (now.mode.hdisplay == out.mode.hdisplay && now.mode.vdisplay == out.mode.vdisplay)
-        continue;
-      out = now;
-      if (draw (fd, &out) < 0)
-        return 1;
-      drawn++;
+      for (uint32_t i = 0; i < MAX_OUTPUTS; i++)
+        {
+          if (find_output (fd, i, &now) < 0)
+            {
+              if (i > 0)
+                out[i].mode.hdisplay = out[i].mode.vdisplay = 0;  /* unplugged */
+              continue;
+            }
+          if (now.mode.hdisplay == out[i].mode.hdisplay &&
+              now.mode.vdisplay == out[i].mode.vdisplay)
+            continue;
+          out[i] = now;
+          if (draw (fd, &out[i], i) < 0)
+            return 1;
+          if (i == 0)
+            drawn++;
+        }
     }
   return 0;
 }

@@ -137,7 +137,9 @@ def write_machine():
                 f'kernel={os.environ["TERRARIUM_TEST_KERNEL"]}\n'
                 f'initrd={os.environ["TERRARIUM_TEST_INITRD"]}\n'
                 f'cmdline={cmdline}\n'
-                f'serial=file:{folder}/serial.log\n')
+                f'serial=file:{folder}/serial.log\n'
+                '[display]\n'
+                'scanouts=2\n')
     return folder
 
 
@@ -265,6 +267,19 @@ def run(executable):
         wait_for("the guest's pattern in the window",
                  lambda: check_pattern(xwin[0], extents.width, extents.height), 60)
         log('the window shows the pattern pixel for pixel')
+
+        # The second display: its own window; the guest sees the monitor
+        # connected at that window's size and draws on it too.
+        second = wait_for('the window of display 2', lambda: x_window(f'{MACHINE} — Display 2'))
+        drawn = wait_for('the guest to draw on display 2', lambda: re.findall(
+            r'drm-pattern: drew (\d+)x(\d+) on display 2', serial(folder)), 120)
+        time.sleep(3)  # the window settles at its size; the guest follows
+        drawn = re.findall(r'drm-pattern: drew (\d+)x(\d+) on display 2', serial(folder))
+        w2, h2 = (int(v) for v in drawn[-1])
+        log(f'display 2: X window {second[0]}, the guest drew {w2}x{h2}')
+        wait_for("the pattern in display 2's window",
+                 lambda: check_pattern(second[0], w2, h2), 60)
+        log('the second display shows the pattern pixel for pixel')
 
         # 4. Input: the pointer over the display, a click, a key (KEY_A).
         xtest = XTest()

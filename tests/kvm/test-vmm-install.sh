@@ -9,7 +9,7 @@
 # the installed system starts from the disk. Screenshots while the boot menu
 # is up must not be blank; OVMF's variable store changes and persists.
 . "$(dirname "$0")/lib.sh"
-guest_modules+=(-m ahci -m sr_mod -m isofs -m vfat -m nls_cp437 -m nls_utf8 -m nls_iso8859_1)
+guest_modules+=(-m ahci -m sr_mod -m isofs -m vfat -m nls_cp437 -m nls_utf8 -m nls_iso8859_1 -m nls_ascii)
 make_guest
 
 scale=${TERRARIUM_TIMEOUT_SCALE:-1}
