@@ -21,7 +21,7 @@
 struct _TerrariumDisplayStats
 {
   GtkWidget     *widget;        /* not a reference: it owns us */
-  GdkFrameClock *clock;
+  GdkFrameClock *clock;         /* a reference: the surface's goes first */
   guint          timeout_id;
   guint          width;
   guint          height;
@@ -119,7 +119,7 @@ terrarium_display_stats_realize (TerrariumDisplayStats *stats,
     return;
   if (stats->clock)
     g_signal_handlers_disconnect_by_data (stats->clock, stats);
-  stats->clock = clock;
+  g_set_object (&stats->clock, clock);
   /* GDK renders in a "paint" handler connected before any of ours, and
    * "layout" only comes when asked for: a frame starts at "before-paint". */
   g_signal_connect (clock, "before-paint", G_CALLBACK (terrarium_display_stats_before_paint),
@@ -157,6 +157,7 @@ terrarium_display_stats_free (TerrariumDisplayStats *stats)
     return;
   if (stats->clock)
     g_signal_handlers_disconnect_by_data (stats->clock, stats);
+  g_clear_object (&stats->clock);
   g_clear_handle_id (&stats->timeout_id, g_source_remove);
   g_free (stats);
 }

@@ -47,8 +47,9 @@ export PULSE_SERVER=unix:$psock
 # The sound device's and PulseAudio thread's notes, for when a check fails.
 export G_MESSAGES_DEBUG=hda,audio
 # Emulation (one CPU for the sandbox, the VMM, the server and the guest)
-# can hold the sound threads back far longer than the default 40 ms buffer.
-export TERRARIUM_SOUND_LATENCY_MS=$((200 * scale))
+# can hold the sound threads back far longer than the default 40 ms buffer;
+# with two sandboxes side by side (tools/test) 200 ms was not always enough.
+export TERRARIUM_SOUND_LATENCY_MS=$((500 * scale))
 # A null sink renders, and its monitor records, only while something plays
 # into it: a silent stream keeps it running, so the recording is continuous
 # and the guest's stream joins a running sink.
