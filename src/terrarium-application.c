@@ -146,20 +146,20 @@ terrarium_application_is_quitting (TerrariumApplication *self)
 static void
 terrarium_application_close_all (TerrariumApplication *self)
 {
-  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+  /* A copy with references: closing a VM window destroys its extra display
+   * windows, which are further down the application's own list. */
+  GList *windows = g_list_copy_deep (gtk_application_get_windows (GTK_APPLICATION (self)),
+                                     (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
 
   self->quitting = TRUE;
   /* Closing rather than destroying gives each window its close-request,
    * which is where it saves its size; the application exits on its own
    * once the last window is gone.
    */
-  while (windows != NULL)
-    {
-      GtkWindow *window = windows->data;
-
-      windows = windows->next;
-      gtk_window_close (window);
-    }
+  for (GList *l = windows; l; l = l->next)
+    if (g_list_find (gtk_application_get_windows (GTK_APPLICATION (self)), l->data))
+      gtk_window_close (l->data);
+  g_list_free_full (windows, g_object_unref);
 }
 
 static gboolean
