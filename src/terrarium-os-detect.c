@@ -280,6 +280,7 @@ detect_thread (GTask        *task,
   g_autoptr(GFile) file = NULL;
   g_autofree char *uri = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GMainContext) context = NULL;
   OsinfoDb *db;
 
   if (!check_file (path, &error))
@@ -290,9 +291,18 @@ detect_thread (GTask        *task,
 
   file = g_file_new_for_path (path);
   uri = g_file_get_uri (file);
+  /* libosinfo's synchronous call runs a main loop on the thread-default
+   * context, which in a worker thread is the global default one that the
+   * GUI thread is iterating: its callbacks then run on the GUI thread, and
+   * when they finish before this thread's loop starts, the loop waits
+   * forever (the wizard's "Detecting…" never ended). A context of our own
+   * keeps the whole read on this thread. */
+  context = g_main_context_new ();
+  g_main_context_push_thread_default (context);
   media = osinfo_media_create_from_location_with_flags (uri, cancellable,
                                                         OSINFO_MEDIA_DETECT_REQUIRE_BOOTABLE,
                                                         &error);
+  g_main_context_pop_thread_default (context);
   if (!media)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
