@@ -11,12 +11,7 @@
 static void
 control_cdrom_error (GDBusMethodInvocation *invocation, int ret, const char *why)
 {
-  if (ret == -ENOTSUP)
-    g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_NOT_SUPPORTED,
-                                           "The virtual machine has no CD-ROM drive");
-  else
-    g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_FAILED,
-                                           "%s", why ? why : g_strerror (-ret));
+  control_return_error (invocation, ret, why, "The virtual machine has no CD-ROM drive");
 }
 
 static int

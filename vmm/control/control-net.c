@@ -11,12 +11,7 @@
 static void
 control_net_error (GDBusMethodInvocation *invocation, int ret)
 {
-  if (ret == -ENOTSUP)
-    g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_NOT_SUPPORTED,
-                                           "The virtual machine has no network card");
-  else
-    g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_FAILED,
-                                           "%s", g_strerror (-ret));
+  control_return_error (invocation, ret, NULL, "The virtual machine has no network card");
 }
 
 static gboolean

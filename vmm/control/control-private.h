@@ -26,6 +26,11 @@ struct control {
 /* Answers @invocation from a callback's result: nothing, or a D-Bus error
  * saying "Cannot @what: ...". */
 void control_complete (GDBusMethodInvocation *invocation, int ret, const char *what);
+/* Answers @invocation with the D-Bus error for a callback's negative @ret:
+ * -ENOTSUP is NotSupported with @missing (which device the VM lacks), any
+ * other is Failed with @why, or errno's text when there is no reason. */
+void control_return_error (GDBusMethodInvocation *invocation, int ret, const char *why,
+                           const char *missing);
 
 /* Connects the display and input methods (control-display.c). */
 void control_display_connect (struct control *control);

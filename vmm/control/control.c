@@ -167,6 +167,18 @@ control_complete (GDBusMethodInvocation *invocation, int ret, const char *what)
                                            "Cannot %s: %s", what, g_strerror (-ret));
 }
 
+void
+control_return_error (GDBusMethodInvocation *invocation, int ret, const char *why,
+                      const char *missing)
+{
+  if (ret == -ENOTSUP)
+    g_dbus_method_invocation_return_error_literal (invocation, G_DBUS_ERROR,
+                                                   G_DBUS_ERROR_NOT_SUPPORTED, missing);
+  else
+    g_dbus_method_invocation_return_error_literal (invocation, G_DBUS_ERROR, G_DBUS_ERROR_FAILED,
+                                                   why ? why : g_strerror (-ret));
+}
+
 /* Runs a callback and completes the call with its result. */
 static gboolean
 control_dispatch (struct control *control, int (*fn) (void *), const char *what,
