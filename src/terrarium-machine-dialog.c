@@ -133,6 +133,8 @@ terrarium_machine_dialog_apply_settings (struct machine_config *cfg,
       if (*forward && machine_config_set_option (cfg, "net-forward", forward, NULL, error) < 0)
         return FALSE;
     }
+  if (net_config_check (&cfg->net, error) < 0)
+    return FALSE;
   if (spice_config_set_key (&cfg->spice, "port", port, error) < 0)
     return FALSE;
   cfg->spice.enabled = data->spice;

@@ -647,6 +647,8 @@ machine_config_validate (const struct machine_config *cfg, GError **error)
                    machine_firmware_name (cfg->firmware));
       return -EINVAL;
     }
+  if (net_config_check (&cfg->net, error) < 0)
+    return -EINVAL;
   if (host && cfg->memory > host)
     {
       g_autofree char *want = machine_config_format_size (cfg->memory);

@@ -207,6 +207,25 @@ net_config_add_forward (struct net_config *cfg, const char *spec, GError **error
 }
 
 int
+net_config_check (const struct net_config *cfg, GError **error)
+{
+  if (!cfg->enabled || !cfg->isolated)
+    return 0;
+  for (unsigned i = 0; i < cfg->n_forwards; i++)
+    if (cfg->forwards[i].udp)
+      {
+        g_autofree char *spec = net_forward_to_string (&cfg->forwards[i]);
+
+        /* libslirp's restricted mode drops every UDP datagram from the guest
+         * but DHCP, the answers to a forwarded port included. */
+        return net_config_invalid (error, "'%s': UDP port forwards cannot answer in isolated "
+                                   "mode (it drops all of the guest's UDP); forward TCP "
+                                   "instead or turn isolation off", spec);
+      }
+  return 0;
+}
+
+int
 net_config_set_option (struct net_config *cfg, const char *option, const char *value,
                        GError **error)
 {

@@ -73,6 +73,10 @@ int net_config_set_option (struct net_config *cfg, const char *option, const cha
                            GError **error);
 void net_config_clear_forwards (struct net_config *cfg);
 
+/* What no single option shows: isolated mode with a UDP forward, which
+ * could never answer. Run once all options are in. */
+int net_config_check (const struct net_config *cfg, GError **error);
+
 /* The key file's [network] group: enabled, isolated, mac, forwards (a list
  * of forward specs separated by ';'). @source names the file in messages. */
 int net_config_load_keyfile (struct net_config *cfg, GKeyFile *kf, const char *source,

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <glib.h>
 #include <string.h>
 
@@ -217,6 +218,36 @@ test_cli (void)
   machine_config_cli_free (cli);
 }
 
+/* Isolated mode drops the guest's UDP: a UDP forward there could never
+ * answer, so the machine is refused rather than started half-working. */
+static void
+test_isolated_udp (void)
+{
+  g_autoptr (GError) error = NULL;
+  struct machine_config cfg;
+
+  machine_config_init (&cfg);
+  cfg.kernel = g_strdup ("/boot/vmlinuz");
+  g_assert_cmpint (machine_config_set_option (&cfg, "net-forward", "udp::5353-:53", NULL, &error),
+                   ==, 0);
+  g_assert_cmpint (machine_config_set_option (&cfg, "net", "on", NULL, &error), ==, 0);
+  g_assert_cmpint (machine_config_validate (&cfg, &error), ==, 0);
+  g_assert_no_error (error);
+  g_assert_cmpint (machine_config_set_option (&cfg, "net", "isolated", NULL, &error), ==, 0);
+  g_assert_cmpint (machine_config_validate (&cfg, &error), ==, -EINVAL);
+  g_assert_error (error, MACHINE_CONFIG_ERROR, MACHINE_CONFIG_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "udp:127.0.0.1:5353-:53"));
+  g_assert_nonnull (strstr (error->message, "isolated"));
+  g_clear_error (&error);
+  /* TCP forwards are what isolated mode is for. */
+  net_config_clear_forwards (&cfg.net);
+  g_assert_cmpint (machine_config_set_option (&cfg, "net-forward", "tcp::2222-:22", NULL, &error),
+                   ==, 0);
+  g_assert_cmpint (machine_config_validate (&cfg, &error), ==, 0);
+  g_assert_no_error (error);
+  machine_config_clear (&cfg);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -227,5 +258,6 @@ main (int argc, char **argv)
   g_test_add_func ("/Vmm/net-config/keyfile", test_keyfile);
   g_test_add_func ("/Vmm/net-config/keyfile-bad", test_keyfile_bad);
   g_test_add_func ("/Vmm/net-config/cli", test_cli);
+  g_test_add_func ("/Vmm/net-config/isolated-udp", test_isolated_udp);
   return g_test_run ();
 }
