@@ -46,8 +46,15 @@ i8042_fill (struct i8042 *kbc)
 {
   uint8_t v;
 
-  if ((kbc->status & I8042_STS_OBF) || (kbc->command_byte & I8042_CB_KBD_OFF) ||
-      !ps2_kbd_pop (&kbc->kbd, &v))
+  if ((kbc->status & I8042_STS_OBF) || (kbc->command_byte & I8042_CB_KBD_OFF))
+    goto out;
+  if (kbc->has_held)
+    {
+      v = kbc->held;
+      kbc->has_held = false;
+      goto deliver;
+    }
+  if (!ps2_kbd_pop (&kbc->kbd, &v))
     goto out;
   if (kbc->command_byte & I8042_CB_XLATE)
     {
@@ -62,17 +69,26 @@ i8042_fill (struct i8042 *kbc)
       else
         v = ps2_kbd_translate (v);
     }
+deliver:
   kbc->output = v;
+  kbc->output_from_kbd = true;
   kbc->status = (kbc->status | I8042_STS_OBF) & ~I8042_STS_AUXDATA;
 out:
   i8042_update_irq (kbc);
 }
 
-/* A reply of the controller itself; it replaces a keyboard byte not read. */
+/* A reply of the controller itself. It goes first, as the driver reads it
+ * right after its command; a keyboard byte not read yet comes next. */
 static void
 i8042_output (struct i8042 *kbc, uint8_t v, bool aux)
 {
+  if ((kbc->status & I8042_STS_OBF) && kbc->output_from_kbd && !kbc->has_held)
+    {
+      kbc->held = kbc->output;
+      kbc->has_held = true;
+    }
   kbc->output = v;
+  kbc->output_from_kbd = false;
   kbc->status |= I8042_STS_OBF;
   if (aux)
     kbc->status |= I8042_STS_AUXDATA;
@@ -93,6 +109,7 @@ i8042_reset_locked (struct i8042 *kbc)
   kbc->command_byte = 0x45;     /* translate, system flag, keyboard interrupt */
   kbc->status = I8042_STS_UNLOCKED | I8042_STS_SYS;
   kbc->output = 0;
+  kbc->output_from_kbd = kbc->has_held = false;
   kbc->pending = 0;
   kbc->output_port = I8042_OUT_RESET | I8042_OUT_A20;
   ps2_kbd_reset (&kbc->kbd);

@@ -40,6 +40,9 @@ struct i8042 {
   uint8_t status;
   uint8_t command_byte;
   uint8_t output;         /* valid when status has OBF */
+  bool output_from_kbd;   /* output is a keyboard byte, not a controller reply */
+  bool has_held;          /* a keyboard byte a controller reply displaced */
+  uint8_t held;           /* ... already translated, delivered before the next */
   uint8_t pending;        /* command waiting for its data byte, or 0 */
   uint8_t output_port;
 };

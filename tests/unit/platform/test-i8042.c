@@ -236,6 +236,24 @@ test_scancodes (struct fixture *f, gconstpointer data)
                 0xf0, 0x77);
 }
 
+/* A controller command while a key waits in the output buffer: the reply
+ * comes first (the driver reads it right after its command), and the key is
+ * still delivered after it, not lost. */
+static void
+test_reply_keeps_key (struct fixture *f, gconstpointer data)
+{
+  i8042_key (&f->kbc, KEY_A, true);
+  i8042_key (&f->kbc, KEY_A, false);
+  g_assert_cmpuint (rd (f, 0x64) & 0x01, ==, 0x01);
+  wr (f, 0x64, 0x20);  /* read the command byte */
+  expect_bytes (f, 0x45, 0x1e, 0x9e);
+  /* Two replies in a row: the second replaces the first, the key stays. */
+  i8042_key (&f->kbc, KEY_B, true);
+  wr (f, 0x64, 0xaa);
+  wr (f, 0x64, 0x20);
+  expect_bytes (f, 0x45, 0x30);
+}
+
 static void
 test_overflow (struct fixture *f, gconstpointer data)
 {
@@ -343,6 +361,8 @@ main (int argc, char **argv)
               test_keyboard_commands, fixture_teardown);
   g_test_add ("/Vmm/i8042/scancodes", struct fixture, NULL, fixture_setup, test_scancodes,
               fixture_teardown);
+  g_test_add ("/Vmm/i8042/reply-keeps-key", struct fixture, NULL, fixture_setup,
+              test_reply_keeps_key, fixture_teardown);
   g_test_add ("/Vmm/i8042/overflow", struct fixture, NULL, fixture_setup, test_overflow,
               fixture_teardown);
   g_test_add ("/Vmm/i8042/irq", struct fixture, NULL, fixture_setup, test_irq,
