@@ -155,7 +155,12 @@ machine_boot_add_vga (struct machine_boot *b, const struct machine_config *cfg,
     ret = -ENOMEM;
   else if ((ret = vga_claim_legacy (b->vga, &b->vm.pio, &b->vm.mmio)) == 0 &&
            (ret = vga_pci_add (b->vga, &b->pci, slot, &b->vm, rom)) == 0)
-    ret = vga_start (b->vga);
+    {
+      /* Without it, only slower: a firmware's text screen costs thousands of exits. */
+      if (vga_coalesce_window (b->vga, &b->vm) < 0)
+        g_message ("the VGA window's writes exit one by one (no coalesced MMIO)");
+      ret = vga_start (b->vga);
+    }
   if (ret < 0)
     *why = g_strdup_printf (_("Cannot set up the display adapter: %s."), g_strerror (-ret));
   return ret;

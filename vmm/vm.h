@@ -10,6 +10,8 @@
 #include "kvm/kvm-system.h"
 #include "memory/guest-memory.h"
 
+struct kvm_coalesced_mmio_ring;
+
 /*
  * The VM object: everything one running VM owns hangs off it, so two can
  * exist in one process (tests do). This part is the KVM-facing core; the
@@ -73,6 +75,11 @@ struct vm {
   pthread_mutex_t routing_lock;
   struct vm_msi_route msi_routes[VM_MAX_GSI];
 
+  /* Writes KVM queued for coalesced zones (kvm/vm-coalesced.c); the ring is
+   * a page of the vCPUs' mappings, NULL until the first vCPU maps it. */
+  pthread_mutex_t coalesced_lock;
+  struct kvm_coalesced_mmio_ring *coalesced_ring;
+
   /* Set by devices from any thread; the main loop acts on it. */
   atomic_int request;
   int request_eventfd;
@@ -89,6 +96,18 @@ void vm_destroy (struct vm *vm);
  * out a slot number; vm_memslot_set() maps @size bytes of @host at @gpa in
  * it (size 0 removes the mapping). Guest writes to a @readonly slot exit as
  * MMIO. Returns 0 or -errno (logged). */
+/* Coalesced MMIO (kvm/vm-coalesced.c). vm_coalesced_mmio_add() makes KVM
+ * queue the guest's writes to [@addr, @addr + @size) instead of exiting:
+ * only for zones whose writes have no side effect the guest waits for.
+ * Returns 0, or -errno and the zone keeps exiting per write. The vCPUs call
+ * vm_coalesced_attach() with their mapping and vm_coalesced_flush() after
+ * each exit; a device calls vm_coalesced_flush() before reading what those
+ * writes change. Any thread. */
+int vm_coalesced_mmio_add (struct vm *vm, uint64_t addr, uint32_t size);
+void vm_coalesced_attach (struct vm *vm, void *run, size_t run_size);
+void vm_coalesced_detach (struct vm *vm);
+void vm_coalesced_flush (struct vm *vm);
+
 int vm_memslot_new (struct vm *vm);
 int vm_memslot_set (struct vm *vm, int slot, uint64_t gpa, uint64_t size, void *host, bool readonly)
   __attribute__ ((warn_unused_result));

@@ -145,6 +145,9 @@ struct vga {
   /* PCI face (vga-pci.c). */
   struct pci_device pci;
   struct vm *vm;            /* NULL: no memslot, the LFB goes through MMIO exits */
+  /* Set by vga_coalesce_window(): KVM queues the window's writes there, and
+   * the scan-out applies them first. */
+  struct vm *coalesced_vm;
   unsigned lfb_slot;
   bool lfb_slot_mapped;     /* under lock */
   uint64_t lfb_slot_gpa;

@@ -15,6 +15,7 @@
 #include "bus.h"
 #include "log.h"
 #include "vga-internal.h"
+#include "vm.h"
 #include "virtio/gpu/edid.h"
 
 #define VGA_DISPI_PORT 0x1ce
@@ -320,6 +321,19 @@ vga_refresh_linear (struct vga *vga, const struct vga_scan *scan, bool full)
                   &(struct display_rect) { 0, (int32_t) y0, scan->width, y1 - y0 });
 }
 
+int
+vga_coalesce_window (struct vga *vga, struct vm *vm)
+{
+  int ret;
+
+  if (!vga->window_claimed)
+    return -EINVAL;
+  ret = vm_coalesced_mmio_add (vm, VGA_WINDOW_BASE, VGA_WINDOW_SIZE);
+  if (ret == 0)
+    vga->coalesced_vm = vm;
+  return ret;
+}
+
 void
 vga_refresh (struct vga *vga)
 {
@@ -328,6 +342,10 @@ vga_refresh (struct vga *vga)
   struct display_rect damage;
   bool full;
 
+  /* Writes KVM queued since the guest's last exit; not under vga->lock,
+   * as applying them takes it. */
+  if (vga->coalesced_vm)
+    vm_coalesced_flush (vga->coalesced_vm);
   memset (&scan, 0, sizeof scan);
   pthread_mutex_lock (&vga->lock);
   if (!_vga_dispi_enabled (vga))

@@ -38,6 +38,12 @@ void vga_free (struct vga *vga);
 int vga_claim_legacy (struct vga *vga, struct bus *pio, struct bus *mmio)
   __attribute__ ((warn_unused_result));
 
+/* Lets KVM queue the guest's writes to the window 0xA0000..0xBFFFF (text,
+ * fonts, planar pixels) instead of exiting once per write; the vCPUs and
+ * the scan-out apply them in order. After vga_claim_legacy(). 0, or -errno
+ * and writes keep exiting one by one (slower, still correct). */
+int vga_coalesce_window (struct vga *vga, struct vm *vm);
+
 /* Adds the PCI face at @slot: BAR0 the framebuffer, BAR2 the MMIO registers,
  * the expansion ROM read from @rom_path (NULL: none). With @vm the
  * framebuffer becomes a dirty-logged memory slot wherever the guest maps

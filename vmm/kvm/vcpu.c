@@ -70,6 +70,7 @@ vcpu_setup (struct vcpu *vcpu, const struct kvm_cpuid2 *supported, unsigned n)
       vmm_error ("mapping vCPU %u's run area: %s", vcpu->index, g_strerror (errno));
       return -errno;
     }
+  vm_coalesced_attach (set->vm, vcpu->run, set->run_size);
 
   cpuid = g_memdup2 (supported, cpuid_size);
   cpuid_set_topology (cpuid, vcpu->index, n);
@@ -151,6 +152,12 @@ void
 vcpus_destroy (struct vcpus *set)
 {
   vcpus_stop (set);
+  /* The last queued writes land; then nobody reads the ring in our mappings. */
+  if (set->vm)
+    {
+      vm_coalesced_flush (set->vm);
+      vm_coalesced_detach (set->vm);
+    }
   for (unsigned i = 0; i < set->n; i++)
     {
       if (set->vcpu[i].run)
@@ -286,7 +293,11 @@ vcpu_thread (void *data)
 
   while (vcpu_check_requests (vcpu))
     {
-      if (ioctl (vcpu->fd, KVM_RUN, 0) < 0)
+      int ret = ioctl (vcpu->fd, KVM_RUN, 0);
+
+      /* Writes KVM queued come before whatever made it exit. */
+      vm_coalesced_flush (set->vm);
+      if (ret < 0)
         {
           if (errno == EINTR || errno == EAGAIN)
             continue;

@@ -108,6 +108,7 @@ vm_create (struct vm *vm, const char *kvm_device, uint64_t ram_size, char **why)
   vm->request_eventfd = -1;
   vm->mem.fd = -1;
   pthread_mutex_init (&vm->routing_lock, NULL);
+  pthread_mutex_init (&vm->coalesced_lock, NULL);
   bus_init (&vm->pio, "port I/O");
   bus_init (&vm->mmio, "MMIO");
 
@@ -240,6 +241,7 @@ vm_destroy (struct vm *vm)
   bus_destroy (&vm->pio);
   bus_destroy (&vm->mmio);
   pthread_mutex_destroy (&vm->routing_lock);
+  pthread_mutex_destroy (&vm->coalesced_lock);
   vm->fd = -1;
   vm->request_eventfd = -1;
 }
