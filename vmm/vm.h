@@ -92,10 +92,6 @@ int vm_create (struct vm *vm, const char *kvm_device, uint64_t ram_size, char **
   __attribute__ ((warn_unused_result));
 void vm_destroy (struct vm *vm);
 
-/* KVM memory slots beyond RAM (firmware ROM, flash). vm_memslot_new() hands
- * out a slot number; vm_memslot_set() maps @size bytes of @host at @gpa in
- * it (size 0 removes the mapping). Guest writes to a @readonly slot exit as
- * MMIO. Returns 0 or -errno (logged). */
 /* Coalesced MMIO (kvm/vm-coalesced.c). vm_coalesced_mmio_add() makes KVM
  * queue the guest's writes to [@addr, @addr + @size) instead of exiting:
  * only for zones whose writes have no side effect the guest waits for.
@@ -108,6 +104,10 @@ void vm_coalesced_attach (struct vm *vm, void *run, size_t run_size);
 void vm_coalesced_detach (struct vm *vm);
 void vm_coalesced_flush (struct vm *vm);
 
+/* KVM memory slots beyond RAM (firmware ROM, flash). vm_memslot_new() hands
+ * out a slot number; vm_memslot_set() maps @size bytes of @host at @gpa in
+ * it (size 0 removes the mapping). Guest writes to a @readonly slot exit as
+ * MMIO. Returns 0 or -errno (logged). */
 int vm_memslot_new (struct vm *vm);
 int vm_memslot_set (struct vm *vm, int slot, uint64_t gpa, uint64_t size, void *host, bool readonly)
   __attribute__ ((warn_unused_result));
