@@ -99,7 +99,8 @@ audio_pulse_scale (struct audio_pulse *p, int16_t *buf, size_t n_samples)
     buf[i] = (int16_t) lrint (buf[i] * volume);
 }
 
-/* Waits for sound; false when it is time to quit. */
+/* Waits for sound; false once it is time to quit and nothing is left: what
+ * the guest played last still reaches the server. */
 static bool
 audio_pulse_take (struct audio_pulse *p, int16_t *buf, size_t *n)
 {
@@ -120,7 +121,7 @@ audio_pulse_take (struct audio_pulse *p, int16_t *buf, size_t *n)
   p->head = (p->head + *n) % cap;
   p->count -= *n;
   p->dropping = false;
-  go_on = !p->quit;
+  go_on = !p->quit || *n > 0;
   pthread_mutex_unlock (&p->lock);
   return go_on;
 }
@@ -164,6 +165,17 @@ audio_pulse_thread (void *data)
           g_warning ("PulseAudio playback failed (%s); sound is off", pa_strerror (err));
           break;
         }
+    }
+  /* Freeing the stream throws away what the server has not played yet: up
+   * to the latency, the end of a guest's last sound (a shutdown chime). Let
+   * it play out, for at most the latency (no pa_simple_drain(), which waits
+   * without a limit on a stalled sink). */
+  if (!atomic_load (&p->disabled))
+    {
+      pa_usec_t queued = pa_simple_get_latency (pa, &err);
+
+      if (queued != (pa_usec_t) -1 && queued > 0)
+        g_usleep (MIN (queued, (pa_usec_t) p->latency_ms * 1000 + 100000));
     }
   pa_simple_free (pa);
   return NULL;
