@@ -95,12 +95,15 @@ void vm_destroy (struct vm *vm);
 /* Coalesced MMIO (kvm/vm-coalesced.c). vm_coalesced_mmio_add() makes KVM
  * queue the guest's writes to [@addr, @addr + @size) instead of exiting:
  * only for zones whose writes have no side effect the guest waits for.
- * Returns 0, or -errno and the zone keeps exiting per write. The vCPUs call
- * vm_coalesced_attach() with their mapping and vm_coalesced_flush() after
- * each exit; a device calls vm_coalesced_flush() before reading what those
- * writes change. Any thread. */
+ * Returns 0, or -errno and the zone keeps exiting per write. Each vCPU
+ * calls vm_coalesced_attach() with its mapping, which returns the ring in
+ * that mapping (NULL: no coalescing), and after each exit checks it with
+ * vm_coalesced_pending(), lock-free, before vm_coalesced_flush(); a device
+ * calls vm_coalesced_flush() before reading what those writes change. Any
+ * thread. */
 int vm_coalesced_mmio_add (struct vm *vm, uint64_t addr, uint32_t size);
-void vm_coalesced_attach (struct vm *vm, void *run, size_t run_size);
+struct kvm_coalesced_mmio_ring *vm_coalesced_attach (struct vm *vm, void *run, size_t run_size);
+bool vm_coalesced_pending (const struct kvm_coalesced_mmio_ring *ring);
 void vm_coalesced_detach (struct vm *vm);
 void vm_coalesced_flush (struct vm *vm);
 

@@ -70,7 +70,7 @@ vcpu_setup (struct vcpu *vcpu, const struct kvm_cpuid2 *supported, unsigned n)
       vmm_error ("mapping vCPU %u's run area: %s", vcpu->index, g_strerror (errno));
       return -errno;
     }
-  vm_coalesced_attach (set->vm, vcpu->run, set->run_size);
+  vcpu->coalesced = vm_coalesced_attach (set->vm, vcpu->run, set->run_size);
 
   cpuid = g_memdup2 (supported, cpuid_size);
   cpuid_set_topology (cpuid, vcpu->index, n);
@@ -295,8 +295,10 @@ vcpu_thread (void *data)
     {
       int ret = ioctl (vcpu->fd, KVM_RUN, 0);
 
-      /* Writes KVM queued come before whatever made it exit. */
-      vm_coalesced_flush (set->vm);
+      /* Writes KVM queued come before whatever made it exit; most exits
+       * find none, and pay one look at the ring for it. */
+      if (vm_coalesced_pending (vcpu->coalesced))
+        vm_coalesced_flush (set->vm);
       if (ret < 0)
         {
           if (errno == EINTR || errno == EAGAIN)

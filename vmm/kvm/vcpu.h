@@ -21,6 +21,9 @@ struct vcpu {
   unsigned index;
   int fd;
   struct kvm_run *run;
+  /* The coalesced-MMIO ring in this vCPU's own mapping (NULL: none): its
+   * loop checks it without the VM's lock, as the mapping outlives the loop. */
+  struct kvm_coalesced_mmio_ring *coalesced;
   pthread_t thread;
   bool started;
 };

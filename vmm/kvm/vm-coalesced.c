@@ -39,21 +39,29 @@ vm_coalesced_mmio_add (struct vm *vm, uint64_t addr, uint32_t size)
   return 0;
 }
 
-void
+struct kvm_coalesced_mmio_ring *
 vm_coalesced_attach (struct vm *vm, void *run, size_t run_size)
 {
   int page = kvm_system_check_extension (&vm->kvm, KVM_CAP_COALESCED_MMIO);
   long page_size = sysconf (_SC_PAGESIZE);
+  struct kvm_coalesced_mmio_ring *ring;
 
   /* The ring is one page of every vCPU's mapping, the same page for all. */
   if (page <= 0 || page_size != 4096 || (size_t) (page + 1) * 4096 > run_size)
-    return;
+    return NULL;
+  ring = (struct kvm_coalesced_mmio_ring *) ((char *) run + (size_t) page * 4096);
   pthread_mutex_lock (&vm->coalesced_lock);
   if (!vm->coalesced_ring)
-    __atomic_store_n (&vm->coalesced_ring,
-                      (struct kvm_coalesced_mmio_ring *) ((char *) run + (size_t) page * 4096),
-                      __ATOMIC_RELEASE);
+    __atomic_store_n (&vm->coalesced_ring, ring, __ATOMIC_RELEASE);
   pthread_mutex_unlock (&vm->coalesced_lock);
+  return ring;
+}
+
+bool
+vm_coalesced_pending (const struct kvm_coalesced_mmio_ring *ring)
+{
+  return ring && __atomic_load_n (&ring->first, __ATOMIC_ACQUIRE) !=
+                 __atomic_load_n (&ring->last, __ATOMIC_ACQUIRE);
 }
 
 void
@@ -93,11 +101,13 @@ vm_coalesced_flush (struct vm *vm)
       entry = ring->coalesced_mmio[first];
       if (entry.len > sizeof entry.data)
         entry.len = sizeof entry.data;
-      __atomic_store_n (&ring->first, (first + 1) % VM_COALESCED_MAX, __ATOMIC_RELEASE);
       if (entry.pio)
         bus_write (&vm->pio, entry.phys_addr, entry.data, entry.len);
       else
         bus_write (&vm->mmio, entry.phys_addr, entry.data, entry.len);
+      /* Only after the write: a vCPU that sees the ring empty without the
+       * lock (vm_coalesced_pending) must find every write applied. */
+      __atomic_store_n (&ring->first, (first + 1) % VM_COALESCED_MAX, __ATOMIC_RELEASE);
     }
   pthread_mutex_unlock (&vm->coalesced_lock);
 }
